@@ -1,0 +1,93 @@
+//! Configuration: defaults, overridden by `SKOLFLYT_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://data/skolflyt.db` (default) or `postgres://user@host/db`.
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// The built SPA (Trunk's `dist/`).
+    pub dist_dir: PathBuf,
+    /// The address users reach; an `https://` URL makes session cookies `Secure`.
+    pub public_url: Option<String>,
+    /// A session ends after this many idle minutes …
+    pub session_idle_minutes: i64,
+    /// … and at the latest this many minutes after sign-in.
+    pub session_max_minutes: i64,
+    /// Failed logins per username within `login_window_minutes` before further tries wait.
+    pub login_max_failures: i64,
+    pub login_window_minutes: i64,
+    /// Argon2id memory cost in KiB for new password hashes (OWASP: 19 MiB).
+    pub argon2_memory_kib: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://data/skolflyt.db".to_owned(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            dist_dir: PathBuf::from("dist"),
+            public_url: None,
+            session_idle_minutes: 60,
+            session_max_minutes: 12 * 60,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            argon2_memory_kib: 19 * 1024,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults overridden by the environment. Fails naming the variable that does not parse.
+    pub fn from_env() -> anyhow::Result<Config> {
+        let mut config = Config::default();
+        fn var(name: &str) -> Option<String> {
+            std::env::var(name).ok().filter(|v| !v.is_empty())
+        }
+        fn parse<T: std::str::FromStr>(name: &str, target: &mut T) -> anyhow::Result<()>
+        where
+            T::Err: std::fmt::Display,
+        {
+            if let Some(value) = var(name) {
+                *target = value
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("{name}={value:?} is not valid: {e}"))?;
+            }
+            Ok(())
+        }
+        if let Some(url) = var("SKOLFLYT_DATABASE_URL") {
+            config.database_url = url;
+        }
+        parse("SKOLFLYT_BIND", &mut config.bind)?;
+        if let Some(dir) = var("SKOLFLYT_DIST_DIR") {
+            config.dist_dir = dir.into();
+        }
+        config.public_url = var("SKOLFLYT_PUBLIC_URL");
+        parse(
+            "SKOLFLYT_SESSION_IDLE_MINUTES",
+            &mut config.session_idle_minutes,
+        )?;
+        parse(
+            "SKOLFLYT_SESSION_MAX_MINUTES",
+            &mut config.session_max_minutes,
+        )?;
+        parse(
+            "SKOLFLYT_LOGIN_MAX_FAILURES",
+            &mut config.login_max_failures,
+        )?;
+        parse(
+            "SKOLFLYT_LOGIN_WINDOW_MINUTES",
+            &mut config.login_window_minutes,
+        )?;
+        parse("SKOLFLYT_ARGON2_MEMORY_KIB", &mut config.argon2_memory_kib)?;
+        Ok(config)
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+}

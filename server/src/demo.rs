@@ -1,0 +1,324 @@
+//! The demo municipality: a fictional Norrfjärdens kommun with schools, preschools, komvux,
+//! two independent providers, families, staff and a fixed set of demo logins.
+//!
+//! [`generate`] plans every row from the seed first (see [`plan`]), then writes them in one
+//! transaction with multi-row inserts, so that tens of thousands of pupils take seconds.
+
+mod names;
+mod plan;
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use shared::auth::Role;
+use shared::personal_number::age_on;
+use uuid::Uuid;
+
+use crate::auth::password;
+use crate::store::{Db, Tx};
+use crate::{with_db, with_tx};
+
+pub use plan::MIN_PUPILS;
+
+/// Rows per INSERT: well below the bind-parameter limits of SQLite (32 766) and PostgreSQL
+/// (65 535) for the widest table.
+const CHUNK: usize = 500;
+
+pub struct DemoOptions {
+    /// Children and komvux students together.
+    pub pupils: u32,
+    pub seed: u64,
+    /// Ages, school years and terms are counted from this day.
+    pub today: NaiveDate,
+    pub argon2_memory_kib: u32,
+}
+
+/// A demo login, printed for people trying the demo and used by the tests.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DemoAccount {
+    pub role: Role,
+    pub username: String,
+    pub password: String,
+    pub person_id: Uuid,
+    /// For guardians: the children they act for (sorted).
+    pub children: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSummary {
+    pub organisations: u64,
+    pub persons: u64,
+    pub pupils: u64,
+    pub guardians: u64,
+    pub staff: u64,
+    pub groups: u64,
+    pub placements: u64,
+    pub accounts: u64,
+}
+
+/// Fills an empty register with the demo municipality, in one transaction.
+pub async fn generate(db: &Db, options: &DemoOptions) -> anyhow::Result<DemoSummary> {
+    let mut tx = db.begin().await?;
+    let persons: i64 = with_tx!(&mut tx, |conn| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM persons")
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    if persons > 0 {
+        bail!("the register already has persons; use a new database");
+    }
+    let (pupils, seed, today) = (options.pupils, options.seed, options.today);
+    let memory_kib = options.argon2_memory_kib;
+    // Planning and hashing are CPU work; keep them off the async workers.
+    let (plan, hashes) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let plan = plan::build(pupils, seed, today)?;
+        let hashes = plan
+            .logins
+            .iter()
+            .map(|login| password::hash(&login.password, memory_kib))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok((plan, hashes))
+    })
+    .await??;
+    insert(&mut tx, &plan, &hashes, Utc::now()).await?;
+    tx.commit().await?;
+    Ok(DemoSummary {
+        organisations: plan.organisations.len() as u64,
+        persons: plan.persons.len() as u64,
+        pupils: plan.pupils,
+        guardians: plan.guardians,
+        staff: plan.staff,
+        groups: plan.groups.len() as u64,
+        placements: plan.placements.len() as u64,
+        accounts: plan.logins.len() as u64,
+    })
+}
+
+/// The demo logins in their fixed order, with the children each guardian acts for on `today`
+/// (an active guardianship of a child under 18).
+pub async fn accounts(db: &Db, today: NaiveDate) -> anyhow::Result<Vec<DemoAccount>> {
+    let rows: Vec<(String, String, String, Uuid)> = with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT d.username, d.role, d.password, a.person_id FROM demo_accounts d \
+             JOIN accounts a ON a.username = d.username ORDER BY d.position",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    let mut accounts = Vec::with_capacity(rows.len());
+    for (username, role, password, person_id) in rows {
+        let role = Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == role)
+            .with_context(|| format!("demo account {username} has an unknown role {role}"))?;
+        let children = if role == Role::Guardian {
+            acting_children(db, person_id, today).await?
+        } else {
+            Vec::new()
+        };
+        accounts.push(DemoAccount {
+            role,
+            username,
+            password,
+            person_id,
+            children,
+        });
+    }
+    Ok(accounts)
+}
+
+async fn acting_children(db: &Db, guardian: Uuid, today: NaiveDate) -> anyhow::Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid, NaiveDate)> = with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT g.child_id, p.birth_date FROM guardianships g \
+             JOIN persons p ON p.id = g.child_id \
+             WHERE g.guardian_id = $1 AND g.valid_from <= $2 \
+             AND (g.valid_to IS NULL OR g.valid_to >= $2)",
+        )
+        .bind(guardian)
+        .bind(today)
+        .fetch_all(pool)
+        .await?
+    });
+    let mut children: Vec<Uuid> = rows
+        .into_iter()
+        .filter(|(_, birth_date)| age_on(*birth_date, today) < 18)
+        .map(|(id, _)| id)
+        .collect();
+    children.sort();
+    children.dedup();
+    Ok(children)
+}
+
+/// `INSERT INTO <table> (<columns>) VALUES …` for `rows`, `CHUNK` rows per statement.
+macro_rules! insert_rows {
+    ($conn:ident, $sql:literal, $rows:expr, |$b:ident, $row:ident| $push:block) => {
+        for chunk in $rows.chunks(CHUNK) {
+            sqlx::QueryBuilder::new($sql)
+                .push_values(chunk, |mut $b, $row| $push)
+                .build()
+                .execute(&mut *$conn)
+                .await?;
+        }
+    };
+}
+
+async fn insert(
+    tx: &mut Tx,
+    plan: &plan::Plan,
+    hashes: &[String],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    with_tx!(tx, |conn| {
+        insert_rows!(
+            conn,
+            "INSERT INTO organisations (id, kind, name, parent_id, owner_kind, school_form, \
+             unit_code, created_at, updated_at) ",
+            plan.organisations,
+            |b, o| {
+                b.push_bind(o.id)
+                    .push_bind(o.kind)
+                    .push_bind(o.name.as_str())
+                    .push_bind(o.parent_id)
+                    .push_bind(o.owner_kind)
+                    .push_bind(o.school_form)
+                    .push_bind(o.unit_code.as_deref())
+                    .push_bind(now)
+                    .push_bind(now);
+            }
+        );
+        insert_rows!(
+            conn,
+            "INSERT INTO persons (id, personal_number, given_name, family_name, birth_date, \
+             protected_identity, street, postal_code, city, email, created_at, updated_at) ",
+            plan.persons,
+            |b, p| {
+                b.push_bind(p.id)
+                    .push_bind(p.personal_number.as_str())
+                    .push_bind(p.given_name)
+                    .push_bind(p.family_name)
+                    .push_bind(p.birth_date)
+                    .push_bind(p.protected_identity)
+                    .push_bind(p.street.as_str())
+                    .push_bind(p.postal_code)
+                    .push_bind(p.city)
+                    .push_bind(p.email.as_deref())
+                    .push_bind(now)
+                    .push_bind(now);
+            }
+        );
+        insert_rows!(
+            conn,
+            "INSERT INTO guardianships (id, guardian_id, child_id, valid_from, valid_to, \
+             created_at, updated_at) ",
+            plan.guardianships,
+            |b, g| {
+                b.push_bind(g.id)
+                    .push_bind(g.guardian_id)
+                    .push_bind(g.child_id)
+                    .push_bind(g.valid_from)
+                    .push_bind(None::<NaiveDate>)
+                    .push_bind(now)
+                    .push_bind(now);
+            }
+        );
+        insert_rows!(
+            conn,
+            "INSERT INTO groups (id, unit_id, name, kind, school_year, valid_from, valid_to, \
+             created_at, updated_at) ",
+            plan.groups,
+            |b, g| {
+                b.push_bind(g.id)
+                    .push_bind(g.unit_id)
+                    .push_bind(g.name.as_str())
+                    .push_bind(g.kind)
+                    .push_bind(g.school_year)
+                    .push_bind(g.valid_from)
+                    .push_bind(None::<NaiveDate>)
+                    .push_bind(now)
+                    .push_bind(now);
+            }
+        );
+        insert_rows!(
+            conn,
+            "INSERT INTO group_memberships (id, group_id, person_id, valid_from, valid_to, \
+             created_at, updated_at) ",
+            plan.memberships,
+            |b, m| {
+                b.push_bind(m.id)
+                    .push_bind(m.group_id)
+                    .push_bind(m.person_id)
+                    .push_bind(m.valid_from)
+                    .push_bind(None::<NaiveDate>)
+                    .push_bind(now)
+                    .push_bind(now);
+            }
+        );
+        insert_rows!(
+            conn,
+            "INSERT INTO duties (id, person_id, duty, organisation_id, group_id, valid_from, \
+             valid_to, created_at, updated_at) ",
+            plan.duties,
+            |b, d| {
+                b.push_bind(d.id)
+                    .push_bind(d.person_id)
+                    .push_bind(d.duty)
+                    .push_bind(d.organisation_id)
+                    .push_bind(d.group_id)
+                    .push_bind(d.valid_from)
+                    .push_bind(None::<NaiveDate>)
+                    .push_bind(now)
+                    .push_bind(now);
+            }
+        );
+        insert_rows!(
+            conn,
+            "INSERT INTO placements (id, child_id, unit_id, kind, start_date, end_date, \
+             hours_per_week, reason, created_at, updated_at) ",
+            plan.placements,
+            |b, p| {
+                b.push_bind(p.id)
+                    .push_bind(p.child_id)
+                    .push_bind(p.unit_id)
+                    .push_bind(p.kind)
+                    .push_bind(p.start_date)
+                    .push_bind(None::<NaiveDate>)
+                    .push_bind(p.hours_per_week)
+                    .push_bind(None::<&str>)
+                    .push_bind(now)
+                    .push_bind(now);
+            }
+        );
+        let accounts: Vec<_> = plan.logins.iter().zip(hashes).collect();
+        insert_rows!(
+            conn,
+            "INSERT INTO accounts (id, person_id, username, password_hash, locale, \
+             created_at, updated_at) ",
+            accounts,
+            |b, row| {
+                let (login, hash) = row;
+                b.push_bind(login.account_id)
+                    .push_bind(login.person_id)
+                    .push_bind(login.username.as_str())
+                    .push_bind(hash.as_str())
+                    .push_bind("sv")
+                    .push_bind(now)
+                    .push_bind(now);
+            }
+        );
+        let positions: Vec<_> = plan.logins.iter().zip(0_i32..).collect();
+        insert_rows!(
+            conn,
+            "INSERT INTO demo_accounts (username, role, password, position) ",
+            positions,
+            |b, row| {
+                let (login, position) = row;
+                b.push_bind(login.username.as_str())
+                    .push_bind(login.role.as_str())
+                    .push_bind(login.password.as_str())
+                    .push_bind(*position);
+            }
+        );
+    });
+    Ok(())
+}

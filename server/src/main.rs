@@ -1,0 +1,88 @@
+//! `skolflyt serve | migrate | demo | demo-accounts`.
+
+use clap::{Parser, Subcommand};
+use skolflyt::config::Config;
+use skolflyt::startup::Application;
+use skolflyt::store::Db;
+use skolflyt::{clock, demo};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "skolflyt",
+    version,
+    about = "Skolflyt: a municipality's education casework"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the SPA (migrates the database first).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill an empty database with a deterministic demo municipality.
+    Demo {
+        /// How many pupils (children and adult students).
+        #[arg(long, default_value_t = 600)]
+        pupils: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Print the demo logins, one JSON object per line.
+    DemoAccounts,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("SKOLFLYT_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    match cli.command {
+        Command::Serve => {
+            let app = Application::build(config).await?;
+            tracing::info!(port = app.port(), "Skolflyt is serving");
+            app.run_until_stopped().await
+        }
+        Command::Migrate => {
+            let db = Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::Demo { pupils, seed } => {
+            let db = Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            let started = std::time::Instant::now();
+            let options = demo::DemoOptions {
+                pupils,
+                seed,
+                today: clock::today(),
+                argon2_memory_kib: config.argon2_memory_kib,
+            };
+            let summary = demo::generate(&db, &options).await?;
+            eprintln!(
+                "demo municipality created in {:.1} s: {}",
+                started.elapsed().as_secs_f64(),
+                serde_json::to_string(&summary)?
+            );
+            Ok(())
+        }
+        Command::DemoAccounts => {
+            let db = Db::connect(&config.database_url).await?;
+            for account in demo::accounts(&db, clock::today()).await? {
+                println!("{}", serde_json::to_string(&account)?);
+            }
+            Ok(())
+        }
+    }
+}

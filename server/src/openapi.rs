@@ -1,0 +1,17 @@
+//! The OpenAPI document's frame; each feature's routes add their own paths and schemas.
+
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Skolflyt API",
+        description = "JSON API of Skolflyt. Conventions (errors, pagination, dates): docs/API.md. \
+                       State-changing requests need the session's CSRF token in `x-csrf-token`."
+    ),
+    tags(
+        (name = "auth", description = "Sign-in, session and the signed-in person"),
+        (name = "register", description = "Pupils, units and groups within the reader's reach"),
+    )
+)]
+pub struct ApiDoc;

@@ -1,0 +1,255 @@
+use reqwest::{Method, StatusCode, header};
+use serde_json::{Value, json};
+use shared::auth::{Me, Role};
+
+use crate::helpers::{Backend, error_code, spawn_app};
+use crate::on_both_databases;
+
+on_both_databases!(
+    login_returns_the_person_and_a_hardened_session_cookie,
+    a_wrong_password_or_unknown_user_is_refused_alike,
+    empty_login_fields_get_field_level_errors,
+    a_malformed_body_gets_the_error_envelope,
+    without_a_session_me_is_unauthenticated,
+    logout_needs_the_csrf_token_and_ends_the_session,
+    the_locale_is_saved_only_with_the_csrf_token,
+    a_cross_origin_login_is_refused,
+    repeated_failed_logins_are_rate_limited,
+    every_demo_account_has_its_role,
+    unknown_api_paths_answer_json_404,
+    the_openapi_document_lists_every_endpoint,
+);
+
+async fn login_returns_the_person_and_a_hardened_session_cookie(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let account = app.account("guardian1");
+    let response = app.client().login("guardian1", &account.password).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .expect("a session cookie")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("skolflyt_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    let me: Me = response.json().await.unwrap();
+    assert_eq!(me.person_id, account.person_id);
+    assert!(me.roles.contains(&Role::Guardian));
+    assert_eq!(me.csrf_token.len(), 43);
+}
+
+async fn a_wrong_password_or_unknown_user_is_refused_alike(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = app.client();
+    let wrong = client.login("guardian1", "not-the-password").await;
+    assert_eq!(
+        error_code(wrong).await,
+        (StatusCode::UNAUTHORIZED, "invalid_credentials".into())
+    );
+    let unknown = client.login("nobody", "whatever-it-is").await;
+    assert_eq!(
+        error_code(unknown).await,
+        (StatusCode::UNAUTHORIZED, "invalid_credentials".into())
+    );
+    assert_eq!(
+        client.get("/api/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn empty_login_fields_get_field_level_errors(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app.client().login("  ", "").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "validation");
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["username", "password"]);
+}
+
+async fn a_malformed_body_gets_the_error_envelope(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app
+        .client()
+        .client
+        .post(format!("{}/api/auth/login", app.address))
+        .json(&json!({ "username": "guardian1" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "validation");
+    assert!(
+        body["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("password"),
+        "{body}"
+    );
+}
+
+async fn without_a_session_me_is_unauthenticated(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, code) = error_code(app.client().get("/api/me").await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "unauthenticated")
+    );
+    let (status, _) = error_code(app.client().get("/api/pupils").await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+async fn logout_needs_the_csrf_token_and_ends_the_session(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let session = app.login("teacher1").await;
+    let refused = session
+        .send(Method::POST, "/api/auth/logout", None, false)
+        .await;
+    assert_eq!(
+        error_code(refused).await,
+        (StatusCode::FORBIDDEN, "csrf".into())
+    );
+    assert_eq!(session.get("/api/me").await.status(), StatusCode::OK);
+
+    let done = session
+        .send(Method::POST, "/api/auth/logout", None, true)
+        .await;
+    assert_eq!(done.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        session.get("/api/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn the_locale_is_saved_only_with_the_csrf_token(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let session = app.login("guardian2").await;
+    let body = Some(json!({ "locale": "en" }));
+    let refused = session
+        .send(Method::PUT, "/api/me/locale", body.clone(), false)
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(session.get_json("/api/me").await["locale"], "sv");
+
+    let saved = session
+        .send(Method::PUT, "/api/me/locale", body, true)
+        .await;
+    assert_eq!(saved.status(), StatusCode::NO_CONTENT);
+    assert_eq!(session.get_json("/api/me").await["locale"], "en");
+
+    let invalid = session
+        .send(
+            Method::PUT,
+            "/api/me/locale",
+            Some(json!({ "locale": "xx" })),
+            true,
+        )
+        .await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn a_cross_origin_login_is_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let account = app.account("guardian1");
+    let response = app
+        .client()
+        .client
+        .post(format!("{}/api/auth/login", app.address))
+        .header(header::ORIGIN, "https://elak.example")
+        .json(&json!({ "username": "guardian1", "password": account.password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(response).await,
+        (StatusCode::FORBIDDEN, "csrf".into())
+    );
+}
+
+async fn repeated_failed_logins_are_rate_limited(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = app.client();
+    for _ in 0..5 {
+        let response = client.login("case_worker1", "wrong-password").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Now even the right password waits, so guessing cannot go on.
+    let password = &app.account("case_worker1").password;
+    let limited = client.login("case_worker1", password).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = limited.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=15 * 60).contains(&retry_after), "{retry_after}");
+    // Another user is not affected.
+    let other = &app.account("case_worker2").password;
+    assert_eq!(
+        client.login("case_worker2", other).await.status(),
+        StatusCode::OK
+    );
+}
+
+async fn every_demo_account_has_its_role(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for role in Role::ALL {
+        assert!(
+            app.accounts.iter().any(|a| a.role == role),
+            "a demo account for {role:?}"
+        );
+    }
+    for account in &app.accounts {
+        let session = app.login(&account.username).await;
+        let me: Me = session.get("/api/me").await.json().await.unwrap();
+        assert!(
+            me.roles.contains(&account.role),
+            "{} has roles {:?}",
+            account.username,
+            me.roles
+        );
+    }
+}
+
+async fn unknown_api_paths_answer_json_404(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for path in ["/api/nothing-here", "/api/pupils/not-a-uuid"] {
+        let session = app.login("admin1").await;
+        let (status, code) = error_code(session.get(path).await).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::NOT_FOUND, "not_found"),
+            "{path}"
+        );
+    }
+}
+
+async fn the_openapi_document_lists_every_endpoint(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let spec = app.client().get_json("/api/openapi.json").await;
+    let paths = spec["paths"].as_object().unwrap();
+    for path in [
+        "/api/auth/login",
+        "/api/auth/logout",
+        "/api/me",
+        "/api/me/locale",
+        "/api/pupils",
+        "/api/pupils/{id}",
+        "/api/units",
+        "/api/units/{id}",
+        "/api/groups",
+    ] {
+        assert!(paths.contains_key(path), "{path} in {:?}", paths.keys());
+    }
+    let ui = app.client().get("/api/docs/").await;
+    assert_eq!(ui.status(), StatusCode::OK);
+}

@@ -1,0 +1,260 @@
+use std::net::SocketAddr;
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::Value;
+use shared::auth::{CSRF_HEADER, Me};
+use skolflyt::config::Config;
+use skolflyt::demo::{self, DemoAccount, DemoOptions};
+use skolflyt::startup::Application;
+use skolflyt::store::Db;
+use uuid::Uuid;
+
+/// Which database a test runs on.
+pub enum Backend {
+    Sqlite,
+    /// An admin URL of a PostgreSQL server; each test creates its own database there.
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL when `SKOLFLYT_TEST_POSTGRES_URL` is set. With `SKOLFLYT_REQUIRE_POSTGRES=1`
+    /// (CI) a missing URL fails the test instead of skipping it.
+    pub fn postgres() -> Option<Backend> {
+        match std::env::var("SKOLFLYT_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
+            _ if std::env::var("SKOLFLYT_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
+                panic!("SKOLFLYT_REQUIRE_POSTGRES=1 but SKOLFLYT_TEST_POSTGRES_URL is not set")
+            }
+            _ => {
+                eprintln!("PostgreSQL variant skipped: SKOLFLYT_TEST_POSTGRES_URL is not set");
+                None
+            }
+        }
+    }
+}
+
+/// Runs each named `async fn(Backend)` as two tests, `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(backend) = $crate::helpers::Backend::postgres() {
+                        super::$name(backend).await
+                    }
+                }
+            }
+        )*
+    };
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub accounts: Vec<DemoAccount>,
+    pub today: chrono::NaiveDate,
+    _dir: tempfile::TempDir,
+}
+
+/// Small enough to be quick, large enough for every demo relation.
+pub const TEST_PUPILS: u32 = 150;
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("test.db").display()),
+        Backend::Postgres(admin_url) => fresh_postgres_database(&admin_url).await,
+    };
+    let config = Config {
+        database_url,
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        dist_dir: dir.path().join("no-dist"),
+        // Cheap hashes: these tests are about the flow, not the hash cost.
+        argon2_memory_kib: 256,
+        ..Config::default()
+    };
+    let argon2_memory_kib = config.argon2_memory_kib;
+    let app = Application::build(config).await.expect("app builds");
+    let db = app.db().clone();
+    let today = skolflyt::clock::today();
+    demo::generate(
+        &db,
+        &DemoOptions {
+            pupils: TEST_PUPILS,
+            seed: 7,
+            today,
+            argon2_memory_kib,
+        },
+    )
+    .await
+    .expect("demo municipality");
+    let accounts = demo::accounts(&db, today).await.expect("demo accounts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        db,
+        accounts,
+        today,
+        _dir: dir,
+    }
+}
+
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("skolflyt_t_{}", Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("connect to the PostgreSQL admin URL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let (base, _) = admin_url.rsplit_once('/').expect("URL has a database part");
+    format!("{base}/{name}")
+}
+
+/// A browser-like client: keeps cookies, remembers its CSRF token.
+pub struct Session {
+    pub client: Client,
+    pub base: String,
+    pub me: Option<Me>,
+}
+
+impl TestApp {
+    pub fn client(&self) -> Session {
+        Session {
+            client: Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            base: self.address.clone(),
+            me: None,
+        }
+    }
+
+    pub fn account(&self, username: &str) -> &DemoAccount {
+        self.accounts
+            .iter()
+            .find(|a| a.username == username)
+            .unwrap_or_else(|| panic!("demo account {username}"))
+    }
+
+    /// Signs a demo account in.
+    pub async fn login(&self, username: &str) -> Session {
+        let account = self.account(username);
+        let mut session = self.client();
+        let response = session.login(username, &account.password).await;
+        assert_eq!(response.status(), StatusCode::OK, "login as {username}");
+        session.me = Some(response.json().await.expect("Me"));
+        session
+    }
+
+    /// Every pupil in the register: persons with a current class/group or placement.
+    pub async fn all_pupils(&self) -> Vec<Uuid> {
+        self.query_ids(
+            "SELECT DISTINCT person_id FROM group_memberships \
+             UNION SELECT DISTINCT child_id FROM placements",
+        )
+        .await
+    }
+
+    pub async fn query_ids(&self, sql: &str) -> Vec<Uuid> {
+        skolflyt::with_db!(&self.db, |pool| {
+            sqlx::query_scalar(sql).fetch_all(pool).await
+        })
+        .expect("query ids")
+    }
+
+    pub async fn query_ids_for(&self, sql: &str, id: Uuid) -> Vec<Uuid> {
+        skolflyt::with_db!(&self.db, |pool| {
+            sqlx::query_scalar(sql).bind(id).fetch_all(pool).await
+        })
+        .expect("query ids")
+    }
+}
+
+impl Session {
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.client
+            .post(format!("{}/api/auth/login", self.base))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.expect("JSON")
+    }
+
+    /// A state-changing request carrying the CSRF token (when `with_csrf`).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        with_csrf: bool,
+    ) -> Response {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if with_csrf {
+            let token = &self.me.as_ref().expect("signed in").csrf_token;
+            request = request.header(CSRF_HEADER, token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// All pages of a list, following `next_cursor`.
+    pub async fn get_all(&self, path: &str, limit: u32) -> Vec<Value> {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let url = match &cursor {
+                Some(c) => format!("{path}{separator}limit={limit}&cursor={c}"),
+                None => format!("{path}{separator}limit={limit}"),
+            };
+            let page = self.get_json(&url).await;
+            items.extend(page["items"].as_array().expect("items").iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return items,
+            }
+        }
+    }
+}
+
+pub fn ids(items: &[Value]) -> Vec<Uuid> {
+    items
+        .iter()
+        .map(|item| item["id"].as_str().expect("id").parse().expect("uuid"))
+        .collect()
+}
+
+pub async fn error_code(response: Response) -> (StatusCode, String) {
+    let status = response.status();
+    let body: Value = response.json().await.expect("error envelope");
+    (
+        status,
+        body["error"]["code"].as_str().unwrap_or("").to_owned(),
+    )
+}

@@ -1,0 +1,9 @@
+//! Black-box API tests: each starts the real app on port 0 with a fresh database, filled with a
+//! small demo municipality, and talks HTTP to it. Every test runs on SQLite and on PostgreSQL
+//! (`SKOLFLYT_TEST_POSTGRES_URL`, see `helpers::Backend`).
+
+mod helpers;
+
+mod auth;
+mod register;
+mod store;

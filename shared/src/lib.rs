@@ -1,0 +1,9 @@
+//! Types that cross the wire between the Skolflyt server and SPA, and the domain newtypes
+//! both sides parse with.
+
+pub mod api;
+pub mod auth;
+pub mod personal_number;
+pub mod register;
+
+pub use personal_number::PersonalNumber;
