@@ -322,3 +322,63 @@ async fn insert(
     });
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn generate_fills_an_empty_register_once_and_accounts_lists_the_logins() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let options = DemoOptions {
+            pupils: 300,
+            seed: 5,
+            today,
+            argon2_memory_kib: 1024,
+        };
+
+        let summary = generate(&db, &options).await.unwrap();
+        assert_eq!((summary.pupils, summary.accounts), (300, 15));
+        let Db::Sqlite { read, .. } = &db else {
+            unreachable!()
+        };
+        let persons: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons")
+            .fetch_one(read)
+            .await
+            .unwrap();
+        assert_eq!(persons as u64, summary.persons);
+
+        let accounts = accounts(&db, today).await.unwrap();
+        assert_eq!(accounts.len(), 15);
+        assert_eq!(
+            (accounts[0].username.as_str(), accounts[0].role),
+            ("guardian1", Role::Guardian)
+        );
+        assert_eq!(accounts[0].children.len(), 2);
+        assert_eq!(accounts[0].children, accounts[1].children);
+        assert!(accounts[0].children.is_sorted());
+        assert_eq!(accounts[2].children.len(), 1);
+        assert!(accounts[3..].iter().all(|a| a.children.is_empty()));
+        assert_eq!(
+            (accounts[14].username.as_str(), accounts[14].role),
+            ("admin1", Role::Admin)
+        );
+        let hash: String =
+            sqlx::query_scalar("SELECT password_hash FROM accounts WHERE username = $1")
+                .bind("teacher1")
+                .fetch_one(read)
+                .await
+                .unwrap();
+        assert!(password::verify(&accounts[5].password, &hash));
+
+        let again = generate(&db, &options).await.unwrap_err().to_string();
+        assert_eq!(
+            again,
+            "the register already has persons; use a new database"
+        );
+    }
+}

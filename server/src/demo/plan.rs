@@ -137,7 +137,6 @@ pub fn build(pupils: u32, seed: u64, today: NaiveDate) -> anyhow::Result<Plan> {
         .filter(|birth| matches!(b.stage(**birth), Stage::School(_)))
         .count();
     let preschool_children = minors - school_children;
-    // About 1 in 6 pupils go to an independent school, 1 in 4 children to an independent preschool.
     let school_count =
         ((school_children as f64 * 5.0 / 6.0 / PUPILS_PER_SCHOOL).round() as usize).max(2);
     let preschool_count =
@@ -155,39 +154,22 @@ pub fn build(pupils: u32, seed: u64, today: NaiveDate) -> anyhow::Result<Plan> {
     let mut protected_family = FamilyIds::default();
     for (index, family) in families.iter().enumerate() {
         let stages: Vec<Stage> = family.children.iter().map(|d| b.stage(*d)).collect();
-        let school = stages
-            .iter()
-            .any(|s| matches!(s, Stage::School(_)))
-            .then(|| {
-                // The first families fill every municipal school once, so each has a class.
-                let independent = if next_school < school_count {
-                    None
-                } else {
-                    b.independent(1.0 / 12.0)
-                };
-                independent.map_or_else(
-                    || {
-                        next_school += 1;
-                        (next_school - 1) % school_count
-                    },
-                    |provider| school_count + provider,
-                )
-            });
-        let preschool = stages.contains(&Stage::Preschool).then(|| {
+        let has = |wanted: fn(&Stage) -> bool| stages.iter().any(wanted);
+        // About 1 in 6 pupils go to an independent school, 1 in 4 children to an
+        // independent preschool.
+        let school = has(|s| matches!(s, Stage::School(_))).then(|| {
+            match b.choose(&mut next_school, school_count, 1.0 / 12.0) {
+                Choice::Municipal(school) => school,
+                Choice::Independent(provider) => school_count + provider,
+            }
+        });
+        let preschool = has(|s| *s == Stage::Preschool).then(|| {
             if index == PROTECTED_FAMILY {
                 return org.independent_preschools[0];
             }
-            let independent = if next_preschool < preschool_count {
-                None
-            } else {
-                b.independent(1.0 / 8.0)
-            };
-            match independent {
-                Some(provider) => org.independent_preschools[provider],
-                None => {
-                    next_preschool += 1;
-                    org.preschools[(next_preschool - 1) % preschool_count]
-                }
+            match b.choose(&mut next_preschool, preschool_count, 1.0 / 8.0) {
+                Choice::Municipal(preschool) => org.preschools[preschool],
+                Choice::Independent(provider) => org.independent_preschools[provider],
             }
         });
 
@@ -313,6 +295,11 @@ fn password(rng: &mut ChaCha8Rng) -> String {
 enum Stage {
     Preschool,
     School(u8),
+}
+
+enum Choice {
+    Municipal(usize),
+    Independent(usize),
 }
 
 /// The school year and term `today` falls in.
@@ -531,16 +518,16 @@ impl Builder {
         protected
     }
 
-    /// `Some(provider)` with probability `share` for each of the two providers.
-    fn independent(&mut self, share: f64) -> Option<usize> {
+    /// The next municipal school or preschool in turn, or with probability `share` each, one
+    /// of the two providers'. The first `count` choices are municipal, so that every municipal
+    /// one gets children.
+    fn choose(&mut self, next: &mut usize, count: usize, share: f64) -> Choice {
         let roll: f64 = self.rng.r#gen();
-        if roll < share {
-            Some(0)
-        } else if roll < 2.0 * share {
-            Some(1)
-        } else {
-            None
+        if *next >= count && roll < 2.0 * share {
+            return Choice::Independent(usize::from(roll >= share));
         }
+        *next += 1;
+        Choice::Municipal((*next - 1) % count)
     }
 
     fn organisation(
@@ -1184,136 +1171,134 @@ mod tests {
     }
 
     fn assert_promised_relations(plan: &Plan, today: NaiveDate) {
-        {
-            let index = Index::new(plan);
-            let usernames: Vec<&str> = plan.logins.iter().map(|l| l.username.as_str()).collect();
-            assert_eq!(
-                usernames,
-                [
-                    "guardian1",
-                    "guardian2",
-                    "guardian3",
-                    "pupil1",
-                    "pupil2",
-                    "teacher1",
-                    "teacher2",
-                    "principal1",
-                    "principal2",
-                    "provider_admin1",
-                    "provider_admin2",
-                    "case_worker1",
-                    "case_worker2",
-                    "registrar1",
-                    "admin1",
-                ]
-            );
-            let persons: HashSet<Uuid> = plan.logins.iter().map(|l| l.person_id).collect();
-            assert_eq!(persons.len(), plan.logins.len(), "one person per login");
+        let index = Index::new(plan);
+        let usernames: Vec<&str> = plan.logins.iter().map(|l| l.username.as_str()).collect();
+        assert_eq!(
+            usernames,
+            [
+                "guardian1",
+                "guardian2",
+                "guardian3",
+                "pupil1",
+                "pupil2",
+                "teacher1",
+                "teacher2",
+                "principal1",
+                "principal2",
+                "provider_admin1",
+                "provider_admin2",
+                "case_worker1",
+                "case_worker2",
+                "registrar1",
+                "admin1",
+            ]
+        );
+        let persons: HashSet<Uuid> = plan.logins.iter().map(|l| l.person_id).collect();
+        assert_eq!(persons.len(), plan.logins.len(), "one person per login");
 
-            // guardian1 and guardian2 share two minor children at one municipal grundskola.
-            let (guardian1, guardian2) = (index.login("guardian1"), index.login("guardian2"));
-            let children = index.children_of(guardian1);
-            assert_eq!(children.len(), 2);
-            assert_eq!(index.children_of(guardian2), children);
-            let mut pair = vec![guardian1, guardian2];
-            pair.sort();
-            let mut schools = HashSet::new();
-            for &child in &children {
-                assert_eq!(index.guardians_of(child), pair);
-                assert!(age_on(index.persons[&child].birth_date, today) < 18);
-                assert!(!index.persons[&child].protected_identity);
-                let unit = index.class_of(child).unit_id;
-                assert_eq!(index.organisations[&unit].school_form, Some("grundskola"));
-                schools.insert(index.school_of_unit(unit).id);
+        // guardian1 and guardian2 share two minor children at one municipal grundskola.
+        let (guardian1, guardian2) = (index.login("guardian1"), index.login("guardian2"));
+        let children = index.children_of(guardian1);
+        assert_eq!(children.len(), 2);
+        assert_eq!(index.children_of(guardian2), children);
+        let mut pair = vec![guardian1, guardian2];
+        pair.sort();
+        let mut schools = HashSet::new();
+        for &child in &children {
+            assert_eq!(index.guardians_of(child), pair);
+            assert!(age_on(index.persons[&child].birth_date, today) < 18);
+            assert!(!index.persons[&child].protected_identity);
+            let unit = index.class_of(child).unit_id;
+            assert_eq!(index.organisations[&unit].school_form, Some("grundskola"));
+            schools.insert(index.school_of_unit(unit).id);
+        }
+        assert_eq!(schools.len(), 1, "both children at the same school");
+        let school = index.organisations[schools.iter().next().unwrap()];
+        assert_eq!(school.owner_kind, Some("municipal"));
+
+        // guardian3: a protected child placed at the first independent provider.
+        let guardian3 = index.login("guardian3");
+        assert!(!pair.contains(&guardian3));
+        let provider = plan
+            .organisations
+            .iter()
+            .find(|o| o.kind == "provider")
+            .unwrap();
+        assert_eq!(provider.name, "Friskolan Norrsken AB");
+        let placed_at_provider = index.children_of(guardian3).into_iter().any(|child| {
+            index.persons[&child].protected_identity
+                && plan.placements.iter().any(|p| {
+                    p.child_id == child
+                        && index.school_of_unit(p.unit_id).parent_id == Some(provider.id)
+                })
+        });
+        assert!(placed_at_provider);
+
+        for username in ["pupil1", "pupil2"] {
+            let pupil = index.login(username);
+            assert!(age_on(index.persons[&pupil].birth_date, today) >= 18);
+            assert!(index.guardians_of(pupil).is_empty());
+            let groups = index.groups_of(pupil);
+            assert!(!groups.is_empty());
+            for group in groups {
+                assert_eq!(
+                    index.organisations[&group.unit_id].school_form,
+                    Some("komvux")
+                );
             }
-            assert_eq!(schools.len(), 1, "both children at the same school");
-            let school = index.organisations[schools.iter().next().unwrap()];
-            assert_eq!(school.owner_kind, Some("municipal"));
+        }
 
-            // guardian3: a protected child placed at the first independent provider.
-            let guardian3 = index.login("guardian3");
-            assert!(!pair.contains(&guardian3));
-            let provider = plan
-                .organisations
-                .iter()
-                .find(|o| o.kind == "provider")
-                .unwrap();
-            assert_eq!(provider.name, "Friskolan Norrsken AB");
-            let placed_at_provider = index.children_of(guardian3).into_iter().any(|child| {
-                index.persons[&child].protected_identity
-                    && plan.placements.iter().any(|p| {
-                        p.child_id == child
-                            && index.school_of_unit(p.unit_id).parent_id == Some(provider.id)
-                    })
-            });
-            assert!(placed_at_provider);
+        let teacher1 = index.duties_of(index.login("teacher1"));
+        let first_class = index.class_of(children[0]).id;
+        let second_class = index.class_of(children[1]).id;
+        assert!(teacher1.iter().any(|d| d.duty == "mentor"
+            && (d.group_id == Some(first_class) || d.group_id == Some(second_class))));
 
-            for username in ["pupil1", "pupil2"] {
-                let pupil = index.login(username);
-                assert!(age_on(index.persons[&pupil].birth_date, today) >= 18);
-                assert!(index.guardians_of(pupil).is_empty());
-                let groups = index.groups_of(pupil);
-                assert!(!groups.is_empty());
-                for group in groups {
-                    assert_eq!(
-                        index.organisations[&group.unit_id].school_form,
-                        Some("komvux")
-                    );
-                }
-            }
-
-            let teacher1 = index.duties_of(index.login("teacher1"));
-            let first_class = index.class_of(children[0]).id;
-            let second_class = index.class_of(children[1]).id;
-            assert!(teacher1.iter().any(|d| d.duty == "mentor"
-                && (d.group_id == Some(first_class) || d.group_id == Some(second_class))));
-
-            let children_groups: HashSet<Uuid> = children
-                .iter()
-                .flat_map(|&c| index.groups_of(c))
-                .map(|g| g.id)
-                .collect();
-            let teacher2 = index.duties_of(index.login("teacher2"));
-            assert!(!teacher2.is_empty());
-            for duty in teacher2 {
-                let group = duty.group_id.unwrap();
-                assert!(!children_groups.contains(&group));
-                let other = index.school_of_unit(index.groups[&group].unit_id);
-                assert_ne!(other.id, school.id);
-                assert_eq!(other.owner_kind, Some("municipal"));
-            }
-
-            let principal1 = index.duties_of(index.login("principal1"));
-            assert_eq!(principal1.len(), 1);
-            assert_eq!(principal1[0].duty, "principal");
-            assert_eq!(principal1[0].organisation_id, Some(school.id));
-            let principal2 = index.duties_of(index.login("principal2"));
-            let other = index.organisations[&principal2[0].organisation_id.unwrap()];
+        let children_groups: HashSet<Uuid> = children
+            .iter()
+            .flat_map(|&c| index.groups_of(c))
+            .map(|g| g.id)
+            .collect();
+        let teacher2 = index.duties_of(index.login("teacher2"));
+        assert!(!teacher2.is_empty());
+        for duty in teacher2 {
+            let group = duty.group_id.unwrap();
+            assert!(!children_groups.contains(&group));
+            let other = index.school_of_unit(index.groups[&group].unit_id);
             assert_ne!(other.id, school.id);
-            assert_eq!(
-                (other.kind, other.owner_kind),
-                ("school", Some("municipal"))
-            );
+            assert_eq!(other.owner_kind, Some("municipal"));
+        }
 
-            let providers: Vec<Uuid> = plan
-                .organisations
-                .iter()
-                .filter(|o| o.kind == "provider")
-                .map(|o| o.id)
-                .collect();
-            for (username, duty, organisation) in [
-                ("provider_admin1", "provider_admin", providers[0]),
-                ("provider_admin2", "provider_admin", providers[1]),
-                ("case_worker1", "case_worker", plan.organisations[0].id),
-                ("case_worker2", "case_worker", plan.organisations[0].id),
-                ("registrar1", "registrar", plan.organisations[0].id),
-                ("admin1", "administrator", plan.organisations[0].id),
-            ] {
-                let duties = index.duties_of(index.login(username));
-                assert_eq!(duties.len(), 1, "{username}");
-                assert_eq!(duties[0].duty, duty);
-                assert_eq!(duties[0].organisation_id, Some(organisation));
-            }
+        let principal1 = index.duties_of(index.login("principal1"));
+        assert_eq!(principal1.len(), 1);
+        assert_eq!(principal1[0].duty, "principal");
+        assert_eq!(principal1[0].organisation_id, Some(school.id));
+        let principal2 = index.duties_of(index.login("principal2"));
+        let other = index.organisations[&principal2[0].organisation_id.unwrap()];
+        assert_ne!(other.id, school.id);
+        assert_eq!(
+            (other.kind, other.owner_kind),
+            ("school", Some("municipal"))
+        );
+
+        let providers: Vec<Uuid> = plan
+            .organisations
+            .iter()
+            .filter(|o| o.kind == "provider")
+            .map(|o| o.id)
+            .collect();
+        for (username, duty, organisation) in [
+            ("provider_admin1", "provider_admin", providers[0]),
+            ("provider_admin2", "provider_admin", providers[1]),
+            ("case_worker1", "case_worker", plan.organisations[0].id),
+            ("case_worker2", "case_worker", plan.organisations[0].id),
+            ("registrar1", "registrar", plan.organisations[0].id),
+            ("admin1", "administrator", plan.organisations[0].id),
+        ] {
+            let duties = index.duties_of(index.login(username));
+            assert_eq!(duties.len(), 1, "{username}");
+            assert_eq!(duties[0].duty, duty);
+            assert_eq!(duties[0].organisation_id, Some(organisation));
         }
     }
 
