@@ -21,6 +21,8 @@ pub struct Config {
     pub login_window_minutes: i64,
     /// Argon2id memory cost in KiB for new password hashes (OWASP: 19 MiB).
     pub argon2_memory_kib: u32,
+    /// Where case documents are stored: a directory (default `data/blobs`) or `s3://bucket/prefix`.
+    pub blob_store_url: String,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             login_max_failures: 5,
             login_window_minutes: 15,
             argon2_memory_kib: 19 * 1024,
+            blob_store_url: "data/blobs".to_owned(),
         }
     }
 }
@@ -82,6 +85,9 @@ impl Config {
             &mut config.login_window_minutes,
         )?;
         parse("SKOLFLYT_ARGON2_MEMORY_KIB", &mut config.argon2_memory_kib)?;
+        if let Some(url) = var("SKOLFLYT_BLOB_STORE_URL") {
+            config.blob_store_url = url;
+        }
         Ok(config)
     }
 

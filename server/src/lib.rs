@@ -2,11 +2,15 @@
 //! `main.rs` only parses the command line; tests and benchmarks start [`startup::Application`]
 //! on port 0 the same way.
 
+pub mod applications;
 pub mod auth;
+pub mod cases;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod documents;
 pub mod error;
+pub mod jobs;
 pub mod openapi;
 pub mod register;
 pub mod startup;

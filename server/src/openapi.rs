@@ -12,6 +12,8 @@ use utoipa::OpenApi;
     tags(
         (name = "auth", description = "Sign-in, session and the signed-in person"),
         (name = "register", description = "Pupils, units and groups within the reader's reach"),
+        (name = "cases", description = "Case handling: distribution, owners, subtasks, decisions, documents"),
+        (name = "applications", description = "E-services, My cases and the inbox"),
     )
 )]
 pub struct ApiDoc;

@@ -55,7 +55,7 @@ pub struct PupilParams {
     limit: Option<u32>,
 }
 
-fn page_limit(limit: Option<u32>) -> AppResult<u32> {
+pub fn page_limit(limit: Option<u32>) -> AppResult<u32> {
     match limit.unwrap_or(DEFAULT_PAGE_SIZE) {
         n @ 1..=MAX_PAGE_SIZE => Ok(n),
         _ => Err(AppError::field(
@@ -71,7 +71,7 @@ fn encode_cursor(id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(id.as_bytes())
 }
 
-fn decode_cursor(cursor: Option<&str>) -> AppResult<Option<Uuid>> {
+pub fn decode_cursor(cursor: Option<&str>) -> AppResult<Option<Uuid>> {
     cursor
         .map(|text| {
             URL_SAFE_NO_PAD
@@ -83,7 +83,7 @@ fn decode_cursor(cursor: Option<&str>) -> AppResult<Option<Uuid>> {
         .transpose()
 }
 
-fn next_cursor<T>(items: &[T], limit: u32, id: impl Fn(&T) -> Uuid) -> Option<String> {
+pub fn next_cursor<T>(items: &[T], limit: u32, id: impl Fn(&T) -> Uuid) -> Option<String> {
     (items.len() == limit as usize)
         .then(|| items.last().map(|item| encode_cursor(id(item))))
         .flatten()

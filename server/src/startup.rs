@@ -6,6 +6,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -14,8 +15,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
-use crate::store::Db;
-use crate::{auth, error, openapi, register};
+use crate::documents::blob_store::BlobStore;
+use crate::store::{self, Db};
+use crate::{applications, auth, cases, clock, error, jobs, openapi, register};
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -24,6 +26,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Verified against when a username is unknown, so timing does not reveal accounts.
     pub dummy_hash: Arc<str>,
+    /// Case documents.
+    pub blobs: BlobStore,
+    /// Wakes this process's job runner when a job was enqueued here.
+    pub jobs_wakeup: Arc<Notify>,
 }
 
 pub struct Application {
@@ -37,12 +43,16 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
+        store::cases::seed_case_types(&db, cases::case_types::SEEDS, clock::now()).await?;
         let listener = TcpListener::bind(config.bind).await?;
         let state = AppState {
             db: db.clone(),
             dummy_hash: auth::password::dummy_hash(config.argon2_memory_kib).into(),
+            blobs: BlobStore::from_url(&config.blob_store_url)?,
+            jobs_wakeup: Arc::new(Notify::new()),
             config: Arc::new(config),
         };
+        jobs::spawn_runner(state.clone());
         Ok(Application {
             router: router(state),
             listener,
@@ -94,7 +104,9 @@ pub fn router(state: AppState) -> Router {
             "/api",
             OpenApiRouter::new()
                 .merge(auth::router())
-                .merge(register::router()),
+                .merge(register::router())
+                .merge(cases::router())
+                .merge(applications::router()),
         )
         .split_for_parts();
     let api = api

@@ -5,8 +5,12 @@
 //! where the dialects differ the module says so. Migrations live in `migrations/sqlite` and
 //! `migrations/postgres` and are kept table-for-table alike.
 
+pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod cases;
+pub mod jobs;
+pub mod messages;
 pub mod register;
 
 use std::str::FromStr;

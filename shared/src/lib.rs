@@ -2,7 +2,10 @@
 //! both sides parse with.
 
 pub mod api;
+pub mod applications;
 pub mod auth;
+pub mod cases;
+pub mod messages;
 pub mod personal_number;
 pub mod register;
 

@@ -594,3 +594,67 @@ pub async fn person_name(db: &Db, id: Uuid) -> sqlx::Result<PersonNameRow> {
             .await
     })
 }
+
+/// The principals of the schools where the pupil is in a group today.
+pub async fn principals_of(
+    db: &Db,
+    today: NaiveDate,
+    pupil: Uuid,
+) -> sqlx::Result<Vec<PersonNameRow>> {
+    let sql = format!(
+        "SELECT DISTINCT p.id, p.given_name, p.family_name FROM group_memberships m \
+           JOIN groups gr ON gr.id = m.group_id JOIN organisations u ON u.id = gr.unit_id \
+           JOIN duties d ON d.organisation_id = u.parent_id AND d.duty = 'principal' \
+           JOIN persons p ON p.id = d.person_id \
+         WHERE m.person_id = $1 AND {m} AND {d} ORDER BY p.family_name, p.given_name",
+        m = active("m"),
+        d = active("d")
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(pupil)
+        .bind(today)
+        .fetch_all(pool)
+        .await)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PersonBasicRow {
+    pub id: Uuid,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub protected_identity: bool,
+}
+
+pub async fn person_basic(db: &Db, id: Uuid) -> sqlx::Result<Option<PersonBasicRow>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, given_name, family_name, birth_date, protected_identity FROM persons WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+    })
+}
+
+/// Whether `guardian` has custody of `child` today, whatever the child's age.
+pub async fn has_guardianship(
+    db: &Db,
+    guardian: Uuid,
+    child: Uuid,
+    today: NaiveDate,
+) -> sqlx::Result<bool> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM guardianships g WHERE g.guardian_id = $1 AND {g} AND g.child_id = $3",
+        g = active("g")
+    );
+    let count: i64 = with_db!(db, |pool| {
+        sqlx::query_scalar(&sql)
+            .bind(guardian)
+            .bind(today)
+            .bind(child)
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(count > 0)
+}

@@ -77,6 +77,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         dist_dir: dir.path().join("no-dist"),
         // Cheap hashes: these tests are about the flow, not the hash cost.
         argon2_memory_kib: 256,
+        blob_store_url: dir.path().join("blobs").display().to_string(),
         ..Config::default()
     };
     let argon2_memory_kib = config.argon2_memory_kib;
@@ -165,6 +166,22 @@ impl TestApp {
         .await
     }
 
+    /// Polls `check` until it is true or ten seconds have passed (automated steps run in the
+    /// background job runner).
+    pub async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        for _ in 0..100 {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("timed out waiting for: {what}");
+    }
+
     pub async fn query_ids(&self, sql: &str) -> Vec<Uuid> {
         skolflyt::with_db!(&self.db, |pool| {
             sqlx::query_scalar(sql).fetch_all(pool).await
@@ -196,6 +213,11 @@ impl Session {
             .send()
             .await
             .expect("request")
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> Response {
+        self.send(reqwest::Method::POST, path, Some(body), true)
+            .await
     }
 
     pub async fn get_json(&self, path: &str) -> Value {

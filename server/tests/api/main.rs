@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod applications;
 mod auth;
+mod cases;
 mod register;
 mod store;

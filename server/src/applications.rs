@@ -1,0 +1,247 @@
+//! E-services: what families and students apply for, and follow in "My cases".
+//! Each application becomes a case (see `cases`); the leave of absence is the first.
+
+pub mod leave;
+
+use axum::extract::State;
+use shared::auth::Locale;
+use shared::cases::{MyCase, MyCaseDetail, Names, Outcome, PublicStatusChange};
+use shared::messages::InboxMessage;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::cases::{self, party_may_read};
+use crate::clock;
+use crate::error::{AppError, AppResult, Json, Path};
+use crate::startup::AppState;
+use crate::store::cases::{self as case_store, CaseRow};
+use crate::store::{Tx, applications as store, messages};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(leave::submit))
+        .routes(routes!(leave::confirm))
+        .routes(routes!(leave::pupil_leave_history))
+        .routes(routes!(my_cases))
+        .routes(routes!(my_case))
+        .routes(routes!(withdraw))
+        .routes(routes!(inbox))
+}
+
+/// The cases where I am the applicant or a co-applicant, newest first.
+#[utoipa::path(get, path = "/my/cases", tag = "applications",
+    responses((status = 200, body = Vec<MyCase>), (status = 401, body = shared::api::ErrorEnvelope)))]
+async fn my_cases(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<MyCase>>> {
+    let rows = case_store::cases_of_party(&state.db, user.person_id).await?;
+    let mut cases = Vec::with_capacity(rows.len());
+    for row in &rows {
+        cases.push(my_case_of(&state, &user, row).await?);
+    }
+    Ok(Json(cases))
+}
+
+async fn my_case_of(state: &AppState, user: &CurrentUser, row: &CaseRow) -> AppResult<MyCase> {
+    Ok(MyCase {
+        id: row.id,
+        number: row.number(),
+        case_type_name: Names {
+            sv: row.type_name_sv.clone(),
+            en: row.type_name_en.clone(),
+        },
+        status_name: Names {
+            sv: row.public_name_sv.clone(),
+            en: row.public_name_en.clone(),
+        },
+        subject: cases::subject_ref(state, user, row, true).await?,
+        created_at: row.created_at,
+        outcome: row.outcome.as_deref().and_then(Outcome::parse),
+    })
+}
+
+/// One of my cases as an applicant sees it: public status names, my documents, the decision.
+#[utoipa::path(get, path = "/my/cases/{id}", tag = "applications",
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = MyCaseDetail), (status = 404, body = shared::api::ErrorEnvelope)))]
+async fn my_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<MyCaseDetail>> {
+    let row = party_case(&state, &user, id).await?;
+    Ok(Json(my_case_detail(&state, &user, &row).await?))
+}
+
+async fn my_case_detail(
+    state: &AppState,
+    user: &CurrentUser,
+    row: &CaseRow,
+) -> AppResult<MyCaseDetail> {
+    let db = &state.db;
+    let names = case_store::status_names(db, &row.case_type).await?;
+    let public_name = |code: &str| {
+        names
+            .iter()
+            .find(|(c, ..)| c == code)
+            .map(|(_, sv, en, _)| Names {
+                sv: sv.clone(),
+                en: en.clone(),
+            })
+    };
+    let history = case_store::events(db, row.id)
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            let status = match e.kind.as_str() {
+                "created" => e.detail.strip_prefix("status=").map(str::to_owned),
+                "status" => e.to_status.clone(),
+                _ => None,
+            }?;
+            Some(PublicStatusChange {
+                at: e.at,
+                status_name: public_name(&status)?,
+            })
+        })
+        .collect();
+    let documents = case_store::documents(db, row.id)
+        .await?
+        .into_iter()
+        .filter(party_may_read)
+        .map(|d| cases::document(row, d))
+        .collect();
+    let decision = case_store::decision(db, row.id).await?.map(cases::decision);
+    let leave = store::leave(db, row.id).await?;
+    let awaiting_my_confirmation = row.status == "awaiting_confirmation"
+        && leave.as_ref().is_some_and(|l| {
+            l.second_guardian_id == Some(user.person_id) && l.confirmed_at.is_none()
+        });
+    let leave_summary = match &leave {
+        Some(leave) => Some(leave::summary(state, user, row, leave, true).await?),
+        None => None,
+    };
+    Ok(MyCaseDetail {
+        case: my_case_of(state, user, row).await?,
+        history,
+        documents,
+        decision,
+        awaiting_my_confirmation,
+        can_withdraw: matches!(
+            row.status.as_str(),
+            "awaiting_confirmation" | "new" | "open"
+        ),
+        leave: leave_summary,
+    })
+}
+
+/// Withdraw my application before it is decided.
+#[utoipa::path(post, path = "/my/cases/{id}/withdrawal", tag = "applications",
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = MyCaseDetail), (status = 404, body = shared::api::ErrorEnvelope),
+              (status = 409, description = "Already decided", body = shared::api::ErrorEnvelope)))]
+async fn withdraw(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<MyCaseDetail>> {
+    let row = party_case(&state, &user, id).await?;
+    let now = clock::now();
+    let mut tx = state.db.begin().await?;
+    match case_store::transition(&mut tx, id, "withdrawn", Some(user.person_id), "", now).await? {
+        case_store::Transition::Done { .. } => {}
+        case_store::Transition::NotAllowed { .. } => {
+            return Err(AppError::Conflict(
+                "the case can no longer be withdrawn".into(),
+            ));
+        }
+    }
+    case_store::set_outcome(&mut tx, id, Outcome::Withdrawn.as_str(), now).await?;
+    notify_status(&mut tx, &state, id, "withdrawn").await?;
+    tx.commit().await?;
+    let row = case_store::get(&state.db, row.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(my_case_detail(&state, &user, &row).await?))
+}
+
+/// My messages, newest first, in my language.
+#[utoipa::path(get, path = "/inbox", tag = "applications",
+    responses((status = 200, body = Vec<InboxMessage>), (status = 401, body = shared::api::ErrorEnvelope)))]
+async fn inbox(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<InboxMessage>>> {
+    let rows = messages::inbox(&state.db, user.person_id, 100).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|m| {
+                let (subject, body) = match user.locale {
+                    Locale::Sv => (m.subject_sv, m.body_sv),
+                    Locale::En => (m.subject_en, m.body_en),
+                };
+                InboxMessage {
+                    id: m.id,
+                    case_id: m.case_id,
+                    subject,
+                    body,
+                    read: m.read_at.is_some(),
+                    created_at: m.created_at,
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// The case, if the reader is its applicant or a co-applicant; otherwise 404.
+async fn party_case(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<CaseRow> {
+    let relation = case_store::relation(&state.db, user.person_id, id, clock::today()).await?;
+    if !relation.party {
+        return Err(AppError::NotFound);
+    }
+    case_store::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Tells the case's parties about a status their case type marks "notify", in their inbox.
+pub async fn notify_status(
+    tx: &mut Tx,
+    _state: &AppState,
+    case_id: Uuid,
+    status: &str,
+) -> sqlx::Result<()> {
+    let Some(notice) = case_store::status_notice(tx, case_id, status).await? else {
+        return Ok(());
+    };
+    if !notice.notify_applicant {
+        return Ok(());
+    }
+    let number = shared::cases::CaseNumber {
+        year: notice.year as u16,
+        serial: notice.serial as u32,
+    };
+    let subject_sv = format!("Ärende {number}: {}", notice.public_name_sv);
+    let subject_en = format!("Case {number}: {}", notice.public_name_en);
+    let body_sv = format!(
+        "Ditt ärende {number} ({}) har fått status \"{}\". Se Mina ärenden.",
+        notice.type_name_sv, notice.public_name_sv
+    );
+    let body_en = format!(
+        "Your case {number} ({}) now has the status \"{}\". See My cases.",
+        notice.type_name_en, notice.public_name_en
+    );
+    let now = clock::now();
+    for person in case_store::parties_in(tx, case_id).await? {
+        let message = messages::NewMessage {
+            person_id: person,
+            case_id: Some(case_id),
+            subject: (&subject_sv, &subject_en),
+            body: (&body_sv, &body_en),
+        };
+        messages::send(tx, &message, now).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,804 @@
+//! Case handling (Flyt): the distributors' queue, case owners' lists and case pages, notes,
+//! subtasks for specialists, decisions and documents.
+
+pub mod case_types;
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use shared::api::{FieldError, Page};
+use shared::cases::{
+    AssignmentRequest, CaseActions, CaseDetail, CaseDocument, CaseEvent, CaseNote, CaseNumber,
+    CaseOwnerOption, CaseSummary, Decision, DecisionRequest, Names, NoteRequest, Outcome,
+    PublicityClass, StatusView, Subtask, SubtaskRequest, SubtaskStatus, SubtaskUpdate,
+    TEXT_MAX_CHARS,
+};
+use shared::register::{NamedRef, PupilRef};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult, Json, Path, Query};
+use crate::register::{decode_cursor, next_cursor, page_limit};
+use crate::startup::AppState;
+use crate::store::audit::{self, Access};
+use crate::store::cases::{
+    self as store, CaseFilter, CaseRelation, CaseRow, CaseView, DocumentRow, Transition,
+};
+use crate::store::register as register_store;
+use crate::{applications, clock};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_cases))
+        .routes(routes!(case_owners))
+        .routes(routes!(get_case))
+        .routes(routes!(assign_case))
+        .routes(routes!(add_note))
+        .routes(routes!(add_subtask))
+        .routes(routes!(my_subtasks))
+        .routes(routes!(update_subtask))
+        .routes(routes!(decide_case))
+        .routes(routes!(close_case))
+        .routes(routes!(download_document))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListView {
+    /// New cases waiting for an owner (distributors only).
+    Queue,
+    /// Open cases I own.
+    Mine,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseListParams {
+    view: ListView,
+    /// Case type code, e.g. `leave`.
+    #[serde(rename = "type")]
+    case_type: Option<String>,
+    status: Option<String>,
+    /// Only cases past their due date.
+    #[serde(default)]
+    overdue: bool,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+/// The distribution queue or the reader's own cases, by due date.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseListParams),
+    responses((status = 200, body = Page<CaseSummary>),
+              (status = 401, body = shared::api::ErrorEnvelope),
+              (status = 403, description = "The queue is for distributors", body = shared::api::ErrorEnvelope),
+              (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn list_cases(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<CaseListParams>,
+) -> AppResult<Json<Page<CaseSummary>>> {
+    let limit = page_limit(params.limit)?;
+    let after = decode_cursor(params.cursor.as_deref())?;
+    let today = clock::today();
+    let view = match params.view {
+        ListView::Queue => {
+            if !is_case_office(&state, &user).await? {
+                return Err(AppError::Forbidden);
+            }
+            CaseView::Queue
+        }
+        ListView::Mine => CaseView::Mine(user.person_id),
+    };
+    let filter = CaseFilter {
+        case_type: params.case_type,
+        status: params.status,
+        overdue_on: params.overdue.then_some(today),
+    };
+    let rows = store::list(&state.db, view, &filter, after, limit).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        items.push(summary(&state, &user, row, today).await?);
+    }
+    let next_cursor = next_cursor(&items, limit, |c| c.id);
+    Ok(Json(Page { items, next_cursor }))
+}
+
+/// Case workers a distributor may make owner of a case.
+#[utoipa::path(get, path = "/cases/owners", tag = "cases",
+    responses((status = 200, body = Vec<CaseOwnerOption>),
+              (status = 403, body = shared::api::ErrorEnvelope)))]
+async fn case_owners(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<CaseOwnerOption>>> {
+    if !is_case_office(&state, &user).await? {
+        return Err(AppError::Forbidden);
+    }
+    let workers = store::case_workers(&state.db, clock::today()).await?;
+    Ok(Json(
+        workers
+            .into_iter()
+            .map(|(id, given, family)| CaseOwnerOption {
+                id,
+                name: format!("{given} {family}"),
+            })
+            .collect(),
+    ))
+}
+
+/// One case with its history, notes, documents, subtasks and decision (staff with a
+/// relation to the case only; otherwise 404).
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases",
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = CaseDetail), (status = 404, body = shared::api::ErrorEnvelope)))]
+async fn get_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<CaseDetail>> {
+    let (row, relation) = staff_case(&state, &user, id).await?;
+    Ok(Json(detail(&state, &user, &row, relation).await?))
+}
+
+/// Distribute: set the owner and an advisory deadline (distributors only).
+#[utoipa::path(post, path = "/cases/{id}/assignment", tag = "cases", request_body = AssignmentRequest,
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = CaseDetail), (status = 403, body = shared::api::ErrorEnvelope),
+              (status = 404, body = shared::api::ErrorEnvelope), (status = 409, body = shared::api::ErrorEnvelope),
+              (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn assign_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(request): Json<AssignmentRequest>,
+) -> AppResult<Json<CaseDetail>> {
+    let (row, relation) = staff_case(&state, &user, id).await?;
+    // Distributors assign; the owner may not move their own deadline.
+    if !relation.case_office || relation.owner {
+        return Err(AppError::Forbidden);
+    }
+    let today = clock::today();
+    let owners = store::case_workers(&state.db, today).await?;
+    if !owners.iter().any(|(owner, ..)| *owner == request.owner_id) {
+        return Err(AppError::field(
+            "owner_id",
+            "not_case_worker",
+            "choose a case worker",
+        ));
+    }
+    if let Some(deadline) = request.deadline
+        && deadline < today
+    {
+        return Err(AppError::field(
+            "deadline",
+            "in_past",
+            "the deadline has passed",
+        ));
+    }
+    if !matches!(row.status.as_str(), "new" | "open") {
+        return Err(AppError::Conflict("the case is no longer open".into()));
+    }
+    let now = clock::now();
+    let mut tx = state.db.begin().await?;
+    store::assign(&mut tx, id, request.owner_id, request.deadline, now).await?;
+    let detail_text = format!(
+        "owner={}{}",
+        request.owner_id,
+        request
+            .deadline
+            .map(|d| format!(" deadline={d}"))
+            .unwrap_or_default()
+    );
+    store::record_event(
+        &mut tx,
+        id,
+        Some(user.person_id),
+        "assigned",
+        None,
+        &detail_text,
+        now,
+    )
+    .await?;
+    if row.status == "new" {
+        require_transition(
+            store::transition(&mut tx, id, "open", Some(user.person_id), "", now).await?,
+        )?;
+        applications::notify_status(&mut tx, &state, id, "open").await?;
+    }
+    tx.commit().await?;
+    reload(&state, &user, id).await
+}
+
+/// A note on the case; internal notes are for staff only.
+#[utoipa::path(post, path = "/cases/{id}/notes", tag = "cases", request_body = NoteRequest,
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = CaseDetail), (status = 404, body = shared::api::ErrorEnvelope),
+              (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn add_note(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(request): Json<NoteRequest>,
+) -> AppResult<Json<CaseDetail>> {
+    staff_case(&state, &user, id).await?;
+    let body = required_text("body", &request.body)?;
+    let now = clock::now();
+    let mut tx = state.db.begin().await?;
+    store::add_note(&mut tx, id, user.person_id, request.internal, body, now).await?;
+    let kind = if request.internal {
+        "internal"
+    } else {
+        "public"
+    };
+    store::record_event(&mut tx, id, Some(user.person_id), "note", None, kind, now).await?;
+    tx.commit().await?;
+    reload(&state, &user, id).await
+}
+
+/// A subtask for a specialist (case owner or distributors).
+#[utoipa::path(post, path = "/cases/{id}/subtasks", tag = "cases", request_body = SubtaskRequest,
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = CaseDetail), (status = 403, body = shared::api::ErrorEnvelope),
+              (status = 404, body = shared::api::ErrorEnvelope), (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn add_subtask(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(request): Json<SubtaskRequest>,
+) -> AppResult<Json<CaseDetail>> {
+    let (row, relation) = staff_case(&state, &user, id).await?;
+    if !(relation.owner || relation.case_office) {
+        return Err(AppError::Forbidden);
+    }
+    if row.closed_or_decided() {
+        return Err(AppError::Conflict("the case is decided".into()));
+    }
+    let today = clock::today();
+    let mut problems = Vec::new();
+    if let Err(AppError::Validation(mut fields)) =
+        required_text("description", &request.description)
+    {
+        problems.append(&mut fields);
+    }
+    if !store::is_staff(&state.db, request.assignee_id, today).await? {
+        problems.push(FieldError::new(
+            "assignee_id",
+            "not_staff",
+            "choose a member of staff",
+        ));
+    }
+    if let Some(due) = request.due_date
+        && due < today
+    {
+        problems.push(FieldError::new(
+            "due_date",
+            "in_past",
+            "the due date has passed",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let now = clock::now();
+    let mut tx = state.db.begin().await?;
+    let subtask = store::add_subtask(
+        &mut tx,
+        id,
+        request.assignee_id,
+        request.description.trim(),
+        request.due_date,
+        user.person_id,
+        now,
+    )
+    .await?;
+    store::record_event(
+        &mut tx,
+        id,
+        Some(user.person_id),
+        "subtask",
+        None,
+        &format!("created {subtask}"),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    reload(&state, &user, id).await
+}
+
+/// The signed-in specialist's subtasks that are not solved, by due date.
+#[utoipa::path(get, path = "/subtasks", tag = "cases",
+    responses((status = 200, body = Vec<Subtask>), (status = 401, body = shared::api::ErrorEnvelope)))]
+async fn my_subtasks(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<Subtask>>> {
+    let rows = store::open_subtasks_of(&state.db, user.person_id).await?;
+    Ok(Json(rows.into_iter().map(subtask).collect()))
+}
+
+/// Open or solve one of my subtasks (solving needs an answer).
+#[utoipa::path(post, path = "/subtasks/{id}/status", tag = "cases", request_body = SubtaskUpdate,
+    params(("id" = Uuid, Path, description = "Subtask id")),
+    responses((status = 200, body = Subtask), (status = 404, body = shared::api::ErrorEnvelope),
+              (status = 409, body = shared::api::ErrorEnvelope), (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn update_subtask(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(update): Json<SubtaskUpdate>,
+) -> AppResult<Json<Subtask>> {
+    let row = store::subtask(&state.db, id)
+        .await?
+        .filter(|s| s.assignee_id == user.person_id)
+        .ok_or(AppError::NotFound)?;
+    let answer = match update.status {
+        SubtaskStatus::Solved => Some(required_text(
+            "answer",
+            update.answer.as_deref().unwrap_or(""),
+        )?),
+        SubtaskStatus::Open => None,
+        SubtaskStatus::New => {
+            return Err(AppError::field(
+                "status",
+                "invalid",
+                "a subtask cannot go back to new",
+            ));
+        }
+    };
+    let now = clock::now();
+    let mut tx = state.db.begin().await?;
+    if !store::update_subtask(&mut tx, id, update.status.as_str(), answer, now).await? {
+        return Err(AppError::Conflict(format!(
+            "the subtask is already {}",
+            row.status
+        )));
+    }
+    let detail_text = format!("{} {id}", update.status.as_str());
+    store::record_event(
+        &mut tx,
+        row.case_id,
+        Some(user.person_id),
+        "subtask",
+        None,
+        &detail_text,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let row = store::subtask(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(subtask(row)))
+}
+
+/// The owner's decision. Leave cases then run their automated steps (register, letter,
+/// notifications) and close; other types are closed by the owner.
+#[utoipa::path(post, path = "/cases/{id}/decision", tag = "cases", request_body = DecisionRequest,
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = CaseDetail), (status = 403, body = shared::api::ErrorEnvelope),
+              (status = 404, body = shared::api::ErrorEnvelope), (status = 409, body = shared::api::ErrorEnvelope),
+              (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn decide_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(request): Json<DecisionRequest>,
+) -> AppResult<Json<CaseDetail>> {
+    let (row, relation) = staff_case(&state, &user, id).await?;
+    if !relation.owner {
+        return Err(AppError::Forbidden);
+    }
+    if row.status != "open" {
+        return Err(AppError::Conflict(
+            "only an open case can be decided".into(),
+        ));
+    }
+    let motivation = required_text("motivation", &request.motivation)?;
+    if matches!(request.outcome, Outcome::Withdrawn) {
+        return Err(AppError::field(
+            "outcome",
+            "invalid",
+            "the applicant withdraws, not the owner",
+        ));
+    }
+    if let (Some(from), Some(to)) = (request.valid_from, request.valid_to)
+        && to < from
+    {
+        return Err(AppError::field(
+            "valid_to",
+            "before_from",
+            "the period ends before it starts",
+        ));
+    }
+    let now = clock::now();
+    let today = clock::today();
+    let mut tx = state.db.begin().await?;
+    let decision = if row.case_type == "leave" {
+        applications::leave::decision_for(&state, &user, &row, request.outcome, motivation, today)
+            .await?
+    } else {
+        store::NewDecision {
+            outcome: request.outcome.as_str(),
+            legal_basis: request
+                .legal_basis
+                .as_deref()
+                .unwrap_or("förvaltningslagen (2017:900)"),
+            valid_from: request.valid_from,
+            valid_to: request.valid_to,
+            motivation,
+            decided_by: user.person_id,
+            decided_on: today,
+            appeal_information: APPEAL_INFORMATION,
+        }
+    };
+    store::record_decision(&mut tx, id, &decision, now).await?;
+    store::record_event(
+        &mut tx,
+        id,
+        Some(user.person_id),
+        "decision",
+        None,
+        decision.outcome,
+        now,
+    )
+    .await?;
+    require_transition(
+        store::transition(&mut tx, id, "decided", Some(user.person_id), "", now).await?,
+    )?;
+    applications::notify_status(&mut tx, &state, id, "decided").await?;
+    if row.case_type == "leave" {
+        applications::leave::enqueue_finish(&mut tx, id).await?;
+    }
+    tx.commit().await?;
+    state.jobs_wakeup.notify_one();
+    reload(&state, &user, id).await
+}
+
+/// How to appeal, as decision letters say it.
+pub const APPEAL_INFORMATION: &str = "Beslutet kan överklagas hos förvaltningsrätten. Skicka \
+    överklagandet till kommunen inom tre veckor från den dag du fick del av beslutet.";
+
+/// Close a decided case (owner).
+#[utoipa::path(post, path = "/cases/{id}/closure", tag = "cases",
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = CaseDetail), (status = 403, body = shared::api::ErrorEnvelope),
+              (status = 404, body = shared::api::ErrorEnvelope), (status = 409, body = shared::api::ErrorEnvelope)))]
+async fn close_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<CaseDetail>> {
+    let (row, relation) = staff_case(&state, &user, id).await?;
+    if !relation.owner {
+        return Err(AppError::Forbidden);
+    }
+    if row.case_type == "leave" {
+        return Err(AppError::Conflict(
+            "leave cases close by themselves after the decision".into(),
+        ));
+    }
+    let now = clock::now();
+    let mut tx = state.db.begin().await?;
+    require_transition(
+        store::transition(&mut tx, id, "closed", Some(user.person_id), "", now).await?,
+    )?;
+    tx.commit().await?;
+    reload(&state, &user, id).await
+}
+
+/// A document's content. Staff with a relation to the case get every document; the applicant
+/// gets the documents of their own application (receipt, attachments, decision letter).
+#[utoipa::path(get, path = "/cases/{id}/documents/{document_id}", tag = "cases",
+    params(("id" = Uuid, Path, description = "Case id"), ("document_id" = Uuid, Path, description = "Document id")),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+              (status = 404, body = shared::api::ErrorEnvelope)))]
+async fn download_document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, document_id)): Path<(Uuid, Uuid)>,
+) -> AppResult<Response> {
+    let relation = store::relation(&state.db, user.person_id, id, clock::today()).await?;
+    let document = store::document(&state.db, id, document_id)
+        .await?
+        .filter(|doc| relation.is_staff() || (relation.party && party_may_read(doc)))
+        .ok_or(AppError::NotFound)?;
+    let bytes = state.blobs.get(&document.blob_key).await?;
+    if let Some(case) = store::get(&state.db, id).await?
+        && let Some(subject) = case.subject_id
+    {
+        let access = Access {
+            actor: user.person_id,
+            action: "case.document.read",
+            detail: &format!("case={id} document={document_id}"),
+        };
+        audit::record(&state.db, access, &[subject], clock::now()).await?;
+    }
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        document.file_name.replace(['"', '\\', '\r', '\n'], "_")
+    );
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, document.media_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub fn party_may_read(doc: &DocumentRow) -> bool {
+    matches!(
+        doc.document_type.as_str(),
+        "receipt" | "attachment" | "decision_letter"
+    )
+}
+
+impl CaseRow {
+    pub fn number(&self) -> CaseNumber {
+        CaseNumber {
+            year: self.year as u16,
+            serial: self.serial as u32,
+        }
+    }
+
+    fn closed_or_decided(&self) -> bool {
+        matches!(self.status.as_str(), "decided" | "closed" | "withdrawn")
+    }
+}
+
+async fn is_case_office(state: &AppState, user: &CurrentUser) -> AppResult<bool> {
+    // Any case id works: the office relation does not depend on it.
+    Ok(
+        store::relation(&state.db, user.person_id, Uuid::nil(), clock::today())
+            .await?
+            .case_office,
+    )
+}
+
+/// The case, if the reader handles it (office, owner or subtask assignee); otherwise 404.
+async fn staff_case(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> AppResult<(CaseRow, CaseRelation)> {
+    let relation = store::relation(&state.db, user.person_id, id, clock::today()).await?;
+    if !relation.is_staff() {
+        return Err(AppError::NotFound);
+    }
+    let row = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    Ok((row, relation))
+}
+
+fn require_transition(result: Transition) -> AppResult<()> {
+    match result {
+        Transition::Done { .. } => Ok(()),
+        Transition::NotAllowed { from } => Err(AppError::Conflict(format!(
+            "the case cannot change status from {from}"
+        ))),
+    }
+}
+
+fn required_text<'a>(field: &str, text: &'a str) -> AppResult<&'a str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::field(field, "required", "this field is required"));
+    }
+    if text.chars().count() > TEXT_MAX_CHARS {
+        return Err(AppError::field(
+            field,
+            "too_long",
+            format!("at most {TEXT_MAX_CHARS} characters"),
+        ));
+    }
+    Ok(text)
+}
+
+async fn reload(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Json<CaseDetail>> {
+    let (row, relation) = staff_case(state, user, id).await?;
+    Ok(Json(detail(state, user, &row, relation).await?))
+}
+
+/// The case's subject as the reader may see them: a protected identity only with a direct
+/// relation (party, owner, or the pupil's own school staff and guardians).
+pub async fn subject_ref(
+    state: &AppState,
+    user: &CurrentUser,
+    row: &CaseRow,
+    owner_or_party: bool,
+) -> AppResult<Option<PupilRef>> {
+    let Some(subject) = row.subject_id else {
+        return Ok(None);
+    };
+    let name = format!(
+        "{} {}",
+        row.subject_given_name.as_deref().unwrap_or_default(),
+        row.subject_family_name.as_deref().unwrap_or_default()
+    );
+    let visible = !row.subject_protected.unwrap_or(false)
+        || owner_or_party
+        || register_store::visible_pupil(&state.db, user.reader(), subject)
+            .await?
+            .is_some_and(|p| p.direct == 1);
+    Ok(Some(PupilRef {
+        id: subject,
+        masked: !visible,
+        name: visible.then_some(name),
+    }))
+}
+
+pub async fn summary(
+    state: &AppState,
+    user: &CurrentUser,
+    row: &CaseRow,
+    today: NaiveDate,
+) -> AppResult<CaseSummary> {
+    let owner_or_party = row.owner_id == Some(user.person_id) || row.applicant_id == user.person_id;
+    Ok(CaseSummary {
+        id: row.id,
+        number: row.number(),
+        case_type: row.case_type.clone(),
+        case_type_name: Names {
+            sv: row.type_name_sv.clone(),
+            en: row.type_name_en.clone(),
+        },
+        status: StatusView {
+            code: row.status.clone(),
+            name: Names {
+                sv: row.status_name_sv.clone(),
+                en: row.status_name_en.clone(),
+            },
+            public_name: Names {
+                sv: row.public_name_sv.clone(),
+                en: row.public_name_en.clone(),
+            },
+        },
+        subject: subject_ref(state, user, row, owner_or_party).await?,
+        owner: row.owner_id.map(|id| NamedRef {
+            id,
+            name: format!(
+                "{} {}",
+                row.owner_given_name.as_deref().unwrap_or_default(),
+                row.owner_family_name.as_deref().unwrap_or_default()
+            ),
+        }),
+        due_date: row.due_date,
+        deadline: row.deadline,
+        overdue: row.due_date < today && !row.closed_or_decided(),
+        publicity_class: PublicityClass::parse(&row.publicity_class)
+            .unwrap_or(PublicityClass::Restricted),
+        created_at: row.created_at,
+    })
+}
+
+pub fn document(row: &CaseRow, doc: DocumentRow) -> CaseDocument {
+    CaseDocument {
+        id: doc.id,
+        number: row.number().document(doc.position as u32),
+        document_type: doc.document_type,
+        title: doc.title,
+        file_name: doc.file_name,
+        media_type: doc.media_type,
+        size: doc.size,
+        sha256: doc.sha256,
+        publicity_class: PublicityClass::parse(&doc.publicity_class)
+            .unwrap_or(PublicityClass::Restricted),
+        created_at: doc.created_at,
+    }
+}
+
+pub fn decision(row: store::DecisionRow) -> Decision {
+    Decision {
+        outcome: Outcome::parse(&row.outcome).unwrap_or(Outcome::Dismissed),
+        legal_basis: row.legal_basis,
+        valid_from: row.valid_from,
+        valid_to: row.valid_to,
+        motivation: row.motivation,
+        decided_by: NamedRef {
+            id: row.decided_by,
+            name: format!(
+                "{} {}",
+                row.decided_by_given_name, row.decided_by_family_name
+            ),
+        },
+        decided_on: row.decided_on,
+        appeal_information: row.appeal_information,
+    }
+}
+
+fn subtask(row: store::SubtaskRow) -> Subtask {
+    Subtask {
+        id: row.id,
+        case_id: row.case_id,
+        assignee: NamedRef {
+            id: row.assignee_id,
+            name: format!("{} {}", row.assignee_given_name, row.assignee_family_name),
+        },
+        description: row.description,
+        due_date: row.due_date,
+        status: SubtaskStatus::parse(&row.status).unwrap_or(SubtaskStatus::New),
+        answer: row.answer,
+        created_at: row.created_at,
+    }
+}
+
+async fn detail(
+    state: &AppState,
+    user: &CurrentUser,
+    row: &CaseRow,
+    relation: CaseRelation,
+) -> AppResult<CaseDetail> {
+    let today = clock::today();
+    let db = &state.db;
+    let events = store::events(db, row.id).await?;
+    let notes = store::notes(db, row.id).await?;
+    let documents = store::documents(db, row.id).await?;
+    let subtasks = store::subtasks_of_case(db, row.id).await?;
+    let decision_row = store::decision(db, row.id).await?;
+    let applicant = register_store::person_name(db, row.applicant_id).await?;
+    if let Some(subject) = row.subject_id {
+        let access = Access {
+            actor: user.person_id,
+            action: "case.read",
+            detail: &format!("case={}", row.id),
+        };
+        audit::record(db, access, &[subject], clock::now()).await?;
+    }
+    let open = !row.closed_or_decided();
+    Ok(CaseDetail {
+        summary: summary(state, user, row, today).await?,
+        title: row.title.clone(),
+        applicant: NamedRef {
+            id: applicant.id,
+            name: format!("{} {}", applicant.given_name, applicant.family_name),
+        },
+        events: events
+            .into_iter()
+            .map(|e| CaseEvent {
+                at: e.at,
+                actor: e.actor_id.map(|id| NamedRef {
+                    id,
+                    name: format!(
+                        "{} {}",
+                        e.actor_given_name.unwrap_or_default(),
+                        e.actor_family_name.unwrap_or_default()
+                    ),
+                }),
+                kind: e.kind,
+                from_status: e.from_status,
+                to_status: e.to_status,
+                detail: e.detail,
+            })
+            .collect(),
+        notes: notes
+            .into_iter()
+            .map(|n| CaseNote {
+                id: n.id,
+                author: NamedRef {
+                    id: n.author_id,
+                    name: format!("{} {}", n.author_given_name, n.author_family_name),
+                },
+                internal: n.internal,
+                body: n.body,
+                created_at: n.created_at,
+            })
+            .collect(),
+        documents: documents.into_iter().map(|d| document(row, d)).collect(),
+        subtasks: subtasks.into_iter().map(subtask).collect(),
+        decision: decision_row.map(decision),
+        actions: CaseActions {
+            assign: relation.case_office && !relation.owner && open,
+            add_note: true,
+            add_subtask: (relation.owner || relation.case_office) && open,
+            decide: relation.owner && row.status == "open",
+            close: relation.owner && row.status == "decided" && row.case_type != "leave",
+        },
+    })
+}

@@ -1,0 +1,8 @@
+//! Case documents: where their bytes are kept ([`blob_store`]) and the letters Skolflyt writes
+//! as PDF/A ([`pdf`]: receipts of e-service submissions, decision letters).
+
+pub mod blob_store;
+pub mod pdf;
+
+pub use blob_store::{BlobStore, StoredBlob};
+pub use pdf::{DecisionLetter, LetterHeader, render_decision_letter, render_receipt};

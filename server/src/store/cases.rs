@@ -1,0 +1,915 @@
+//! Cases: types as data, gapless registry numbers, status changes along allowed transitions,
+//! history, parties, notes, subtasks and decisions.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::{Db, Tx};
+use crate::{with_db, with_tx};
+
+/// A case type with its statuses, transitions, document and result types (seeded data).
+pub struct CaseTypeSeed {
+    pub code: &'static str,
+    pub name: (&'static str, &'static str),
+    pub handling_days: i32,
+    pub publicity_class: &'static str,
+    /// code, (internal sv, en), (public sv, en), notify applicant
+    pub statuses: &'static [StatusSeed],
+    pub transitions: &'static [(&'static str, &'static str)],
+    /// code, (sv, en), publicity class
+    pub document_types: &'static [(&'static str, (&'static str, &'static str), &'static str)],
+    /// outcome, retention years (None: keep permanently)
+    pub result_types: &'static [(&'static str, Option<i32>)],
+}
+
+pub struct StatusSeed {
+    pub code: &'static str,
+    pub name: (&'static str, &'static str),
+    pub public_name: (&'static str, &'static str),
+    pub notify: bool,
+}
+
+/// Inserts the case types that are missing; existing ones (perhaps edited) are left alone.
+pub async fn seed_case_types(
+    db: &Db,
+    seeds: &[CaseTypeSeed],
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    for seed in seeds {
+        with_tx!(&mut tx, |conn| {
+            let inserted = sqlx::query(
+                "INSERT INTO case_types (code, name_sv, name_en, handling_days, publicity_class, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(seed.code)
+            .bind(seed.name.0)
+            .bind(seed.name.1)
+            .bind(seed.handling_days)
+            .bind(seed.publicity_class)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if inserted == 1 {
+                for (position, status) in seed.statuses.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO case_statuses (case_type, code, position, name_sv, name_en, \
+                         public_name_sv, public_name_en, notify_applicant, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+                    )
+                    .bind(seed.code)
+                    .bind(status.code)
+                    .bind(position as i32)
+                    .bind(status.name.0)
+                    .bind(status.name.1)
+                    .bind(status.public_name.0)
+                    .bind(status.public_name.1)
+                    .bind(status.notify)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                for (from, to) in seed.transitions {
+                    sqlx::query(
+                        "INSERT INTO case_transitions (case_type, from_status, to_status, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $4)",
+                    )
+                    .bind(seed.code)
+                    .bind(*from)
+                    .bind(*to)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                for (code, (sv, en), publicity) in seed.document_types {
+                    sqlx::query(
+                        "INSERT INTO document_types (case_type, code, name_sv, name_en, publicity_class, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                    )
+                    .bind(seed.code)
+                    .bind(*code)
+                    .bind(*sv)
+                    .bind(*en)
+                    .bind(*publicity)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                for (outcome, years) in seed.result_types {
+                    sqlx::query(
+                        "INSERT INTO result_types (case_type, outcome, retention_years, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $4)",
+                    )
+                    .bind(seed.code)
+                    .bind(*outcome)
+                    .bind(*years)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+        });
+    }
+    tx.commit().await
+}
+
+pub struct NewCase<'a> {
+    pub case_type: &'a str,
+    pub status: &'a str,
+    pub title: &'a str,
+    pub applicant: Uuid,
+    pub co_applicants: &'a [Uuid],
+    pub subject: Option<Uuid>,
+    pub actor: Option<Uuid>,
+}
+
+/// Creates a case inside `tx`, taking the year's next registry number. The number is only
+/// used if `tx` commits, and the series row's lock (PostgreSQL) or the single writer (SQLite)
+/// hands numbers out one at a time: gapless and unique.
+pub async fn create(
+    tx: &mut Tx,
+    case: &NewCase<'_>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> sqlx::Result<(Uuid, i32, i32)> {
+    use chrono::Datelike;
+    let id = Uuid::new_v4();
+    let year = today.year();
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO case_number_series (year, last_serial) VALUES ($1, 0) \
+             ON CONFLICT (year) DO NOTHING",
+        )
+        .bind(year)
+        .execute(&mut *conn)
+        .await?;
+        let (serial,): (i32,) = sqlx::query_as(
+            "UPDATE case_number_series SET last_serial = last_serial + 1 WHERE year = $1 \
+             RETURNING last_serial",
+        )
+        .bind(year)
+        .fetch_one(&mut *conn)
+        .await?;
+        let (handling_days, publicity): (i32, String) =
+            sqlx::query_as("SELECT handling_days, publicity_class FROM case_types WHERE code = $1")
+                .bind(case.case_type)
+                .fetch_one(&mut *conn)
+                .await?;
+        let due_date = today + chrono::Days::new(handling_days as u64);
+        sqlx::query(
+            "INSERT INTO cases (id, year, serial, case_type, status, title, applicant_id, subject_id, \
+             due_date, publicity_class, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(id)
+        .bind(year)
+        .bind(serial)
+        .bind(case.case_type)
+        .bind(case.status)
+        .bind(case.title)
+        .bind(case.applicant)
+        .bind(case.subject)
+        .bind(due_date)
+        .bind(publicity)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        let parties = std::iter::once((case.applicant, "applicant"))
+            .chain(case.co_applicants.iter().map(|p| (*p, "co_applicant")));
+        for (person, role) in parties {
+            sqlx::query(
+                "INSERT INTO case_parties (case_id, person_id, role, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(id)
+            .bind(person)
+            .bind(role)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok((id, year, serial))
+    })
+}
+
+/// Appends to the case's history.
+pub async fn record_event(
+    tx: &mut Tx,
+    case_id: Uuid,
+    actor: Option<Uuid>,
+    kind: &str,
+    change: Option<(&str, &str)>,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO case_events (id, case_id, at, actor_id, kind, from_status, to_status, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(Uuid::new_v4())
+        .bind(case_id)
+        .bind(now)
+        .bind(actor)
+        .bind(kind)
+        .bind(change.map(|c| c.0))
+        .bind(change.map(|c| c.1))
+        .bind(detail)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    })
+}
+
+/// The result of asking for a status change.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Transition {
+    /// Done; the case was in `from`.
+    Done { from: String },
+    /// The case type does not allow going from the current status to the new one.
+    NotAllowed { from: String },
+}
+
+/// Moves the case to `to` if its type allows it from the current status, and records it.
+pub async fn transition(
+    tx: &mut Tx,
+    case_id: Uuid,
+    to: &str,
+    actor: Option<Uuid>,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Transition> {
+    let (from,): (String,) = with_tx!(&mut *tx, |conn| {
+        sqlx::query_as("SELECT status FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    let changed = with_tx!(&mut *tx, |conn| {
+        sqlx::query(
+            "UPDATE cases SET status = $2, updated_at = $4, \
+                 closed_at = CASE WHEN $2 IN ('closed', 'withdrawn') THEN $4 ELSE closed_at END \
+             WHERE id = $1 AND status = $3 AND EXISTS (SELECT 1 FROM case_transitions t \
+                 WHERE t.case_type = cases.case_type AND t.from_status = $3 AND t.to_status = $2)",
+        )
+        .bind(case_id)
+        .bind(to)
+        .bind(&from)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    });
+    if changed != 1 {
+        return Ok(Transition::NotAllowed { from });
+    }
+    record_event(tx, case_id, actor, "status", Some((&from, to)), detail, now).await?;
+    Ok(Transition::Done { from })
+}
+
+/// The columns behind [`shared::cases::CaseSummary`].
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub year: i32,
+    pub serial: i32,
+    pub case_type: String,
+    pub type_name_sv: String,
+    pub type_name_en: String,
+    pub status: String,
+    pub status_name_sv: String,
+    pub status_name_en: String,
+    pub public_name_sv: String,
+    pub public_name_en: String,
+    pub title: String,
+    pub applicant_id: Uuid,
+    pub subject_id: Option<Uuid>,
+    pub subject_given_name: Option<String>,
+    pub subject_family_name: Option<String>,
+    pub subject_protected: Option<bool>,
+    pub owner_id: Option<Uuid>,
+    pub owner_given_name: Option<String>,
+    pub owner_family_name: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub due_date: NaiveDate,
+    pub publicity_class: String,
+    pub outcome: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+const CASE_COLUMNS: &str = "c.id, c.year, c.serial, c.case_type, ct.name_sv AS type_name_sv, \
+    ct.name_en AS type_name_en, c.status, cs.name_sv AS status_name_sv, cs.name_en AS status_name_en, \
+    cs.public_name_sv, cs.public_name_en, c.title, c.applicant_id, c.subject_id, \
+    s.given_name AS subject_given_name, s.family_name AS subject_family_name, \
+    s.protected_identity AS subject_protected, c.owner_id, \
+    o.given_name AS owner_given_name, o.family_name AS owner_family_name, c.deadline, c.due_date, \
+    c.publicity_class, c.outcome, c.created_at";
+const CASE_JOINS: &str = "cases c JOIN case_types ct ON ct.code = c.case_type \
+    JOIN case_statuses cs ON cs.case_type = c.case_type AND cs.code = c.status \
+    LEFT JOIN persons o ON o.id = c.owner_id LEFT JOIN persons s ON s.id = c.subject_id";
+
+/// Which cases a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseView {
+    /// New cases nobody owns yet: the distributors' queue.
+    Queue,
+    /// Cases the reader owns and has not closed.
+    Mine(Uuid),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub case_type: Option<String>,
+    pub status: Option<String>,
+    /// Only cases whose due date has passed (as of `today`).
+    pub overdue_on: Option<NaiveDate>,
+}
+
+/// One page of cases by due date, then id. `after` is the last case of the previous page.
+pub async fn list(
+    db: &Db,
+    view: CaseView,
+    filter: &CaseFilter,
+    after: Option<Uuid>,
+    limit: u32,
+) -> sqlx::Result<Vec<CaseRow>> {
+    let mut sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_JOINS} WHERE ");
+    let owner = match view {
+        CaseView::Queue => {
+            sql.push_str("c.status = 'new' AND c.owner_id IS NULL AND $1 IS NULL");
+            None
+        }
+        CaseView::Mine(person) => {
+            sql.push_str("c.owner_id = $1 AND c.closed_at IS NULL");
+            Some(person)
+        }
+    };
+    sql.push_str(
+        " AND ($2 IS NULL OR c.case_type = $2) AND ($3 IS NULL OR c.status = $3) \
+          AND ($4 IS NULL OR c.due_date < $4)",
+    );
+    if after.is_some() {
+        sql.push_str(" AND (c.due_date, c.id) > (SELECT due_date, id FROM cases WHERE id = $5)");
+    }
+    sql.push_str(" ORDER BY c.due_date, c.id LIMIT ");
+    sql.push_str(&limit.to_string());
+    with_db!(db, |pool| {
+        let mut query = sqlx::query_as(&sql)
+            .bind(owner)
+            .bind(filter.case_type.as_deref())
+            .bind(filter.status.as_deref())
+            .bind(filter.overdue_on);
+        if let Some(after) = after {
+            query = query.bind(after);
+        }
+        query.fetch_all(pool).await
+    })
+}
+
+pub async fn get(db: &Db, id: Uuid) -> sqlx::Result<Option<CaseRow>> {
+    let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_JOINS} WHERE c.id = $1");
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// The reader's relations to a case, for deciding what they may see and do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaseRelation {
+    /// A municipal case worker or registrar: handles every case.
+    pub case_office: bool,
+    pub owner: bool,
+    pub subtask_assignee: bool,
+    /// The applicant or a co-applicant.
+    pub party: bool,
+}
+
+impl CaseRelation {
+    pub fn is_staff(&self) -> bool {
+        self.case_office || self.owner || self.subtask_assignee
+    }
+
+    pub fn any(&self) -> bool {
+        self.is_staff() || self.party
+    }
+}
+
+pub async fn relation(
+    db: &Db,
+    person: Uuid,
+    case_id: Uuid,
+    today: NaiveDate,
+) -> sqlx::Result<CaseRelation> {
+    let rows: Vec<(String,)> = with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT 'office' FROM duties d WHERE d.person_id = $1 \
+               AND d.duty IN ('case_worker', 'registrar') \
+               AND d.valid_from <= $3 AND (d.valid_to IS NULL OR d.valid_to >= $3) \
+             UNION ALL SELECT 'owner' FROM cases c WHERE c.id = $2 AND c.owner_id = $1 \
+             UNION ALL SELECT 'assignee' FROM case_subtasks s WHERE s.case_id = $2 AND s.assignee_id = $1 \
+             UNION ALL SELECT 'party' FROM case_parties p WHERE p.case_id = $2 AND p.person_id = $1",
+        )
+        .bind(person)
+        .bind(case_id)
+        .bind(today)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut relation = CaseRelation::default();
+    for (kind,) in rows {
+        match kind.as_str() {
+            "office" => relation.case_office = true,
+            "owner" => relation.owner = true,
+            "assignee" => relation.subtask_assignee = true,
+            _ => relation.party = true,
+        }
+    }
+    Ok(relation)
+}
+
+/// Sets the case owner and the distributor's advisory deadline.
+pub async fn assign(
+    tx: &mut Tx,
+    case_id: Uuid,
+    owner: Uuid,
+    deadline: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query("UPDATE cases SET owner_id = $2, deadline = $3, updated_at = $4 WHERE id = $1")
+            .bind(case_id)
+            .bind(owner)
+            .bind(deadline)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRow {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_given_name: Option<String>,
+    pub actor_family_name: Option<String>,
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub detail: String,
+}
+
+pub async fn events(db: &Db, case_id: Uuid) -> sqlx::Result<Vec<EventRow>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT e.at, e.actor_id, p.given_name AS actor_given_name, p.family_name AS actor_family_name, \
+                    e.kind, e.from_status, e.to_status, e.detail \
+             FROM case_events e LEFT JOIN persons p ON p.id = e.actor_id \
+             WHERE e.case_id = $1 ORDER BY e.at, e.id",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// The public names of a case type's statuses, for an applicant's view of the history.
+pub async fn status_names(
+    db: &Db,
+    case_type: &str,
+) -> sqlx::Result<Vec<(String, String, String, bool)>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT code, public_name_sv, public_name_en, notify_applicant FROM case_statuses \
+             WHERE case_type = $1 ORDER BY position",
+        )
+        .bind(case_type)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NoteRow {
+    pub id: Uuid,
+    pub author_id: Uuid,
+    pub author_given_name: String,
+    pub author_family_name: String,
+    pub internal: bool,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn add_note(
+    tx: &mut Tx,
+    case_id: Uuid,
+    author: Uuid,
+    internal: bool,
+    body: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO case_notes (id, case_id, author_id, internal, body, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(id)
+        .bind(case_id)
+        .bind(author)
+        .bind(internal)
+        .bind(body)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(id)
+    })
+}
+
+pub async fn notes(db: &Db, case_id: Uuid) -> sqlx::Result<Vec<NoteRow>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT n.id, n.author_id, p.given_name AS author_given_name, p.family_name AS author_family_name, \
+                    n.internal, n.body, n.created_at \
+             FROM case_notes n JOIN persons p ON p.id = n.author_id WHERE n.case_id = $1 ORDER BY n.created_at, n.id",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubtaskRow {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub assignee_id: Uuid,
+    pub assignee_given_name: String,
+    pub assignee_family_name: String,
+    pub description: String,
+    pub due_date: Option<NaiveDate>,
+    pub status: String,
+    pub answer: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+const SUBTASK_SELECT: &str = "SELECT s.id, s.case_id, s.assignee_id, p.given_name AS assignee_given_name, \
+    p.family_name AS assignee_family_name, s.description, s.due_date, s.status, s.answer, s.created_at \
+    FROM case_subtasks s JOIN persons p ON p.id = s.assignee_id";
+
+pub async fn add_subtask(
+    tx: &mut Tx,
+    case_id: Uuid,
+    assignee: Uuid,
+    description: &str,
+    due_date: Option<NaiveDate>,
+    created_by: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO case_subtasks (id, case_id, assignee_id, description, due_date, status, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'new', $6, $7, $7)",
+        )
+        .bind(id)
+        .bind(case_id)
+        .bind(assignee)
+        .bind(description)
+        .bind(due_date)
+        .bind(created_by)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(id)
+    })
+}
+
+pub async fn subtasks_of_case(db: &Db, case_id: Uuid) -> sqlx::Result<Vec<SubtaskRow>> {
+    let sql = format!("{SUBTASK_SELECT} WHERE s.case_id = $1 ORDER BY s.created_at, s.id");
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(case_id)
+        .fetch_all(pool)
+        .await)
+}
+
+/// The subtasks assigned to a specialist that are not solved yet, by due date.
+pub async fn open_subtasks_of(db: &Db, assignee: Uuid) -> sqlx::Result<Vec<SubtaskRow>> {
+    let sql = format!(
+        "{SUBTASK_SELECT} WHERE s.assignee_id = $1 AND s.status <> 'solved' \
+         ORDER BY s.due_date IS NULL, s.due_date, s.created_at"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(assignee)
+        .fetch_all(pool)
+        .await)
+}
+
+pub async fn subtask(db: &Db, id: Uuid) -> sqlx::Result<Option<SubtaskRow>> {
+    let sql = format!("{SUBTASK_SELECT} WHERE s.id = $1");
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// Moves a subtask new → open or (new|open) → solved with an answer.
+pub async fn update_subtask(
+    tx: &mut Tx,
+    id: Uuid,
+    status: &str,
+    answer: Option<&str>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    with_tx!(tx, |conn| {
+        let changed = sqlx::query(
+            "UPDATE case_subtasks SET status = $2, answer = COALESCE($3, answer), updated_at = $4 \
+             WHERE id = $1 AND status <> 'solved' AND status <> $2",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(answer)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DecisionRow {
+    pub outcome: String,
+    pub legal_basis: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub motivation: String,
+    pub decided_by: Uuid,
+    pub decided_by_given_name: String,
+    pub decided_by_family_name: String,
+    pub decided_on: NaiveDate,
+    pub appeal_information: String,
+}
+
+pub struct NewDecision<'a> {
+    pub outcome: &'a str,
+    pub legal_basis: &'a str,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub motivation: &'a str,
+    pub decided_by: Uuid,
+    pub decided_on: NaiveDate,
+    pub appeal_information: &'a str,
+}
+
+pub async fn record_decision(
+    tx: &mut Tx,
+    case_id: Uuid,
+    decision: &NewDecision<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO decisions (case_id, outcome, legal_basis, valid_from, valid_to, motivation, \
+             decided_by, decided_on, appeal_information, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        )
+        .bind(case_id)
+        .bind(decision.outcome)
+        .bind(decision.legal_basis)
+        .bind(decision.valid_from)
+        .bind(decision.valid_to)
+        .bind(decision.motivation)
+        .bind(decision.decided_by)
+        .bind(decision.decided_on)
+        .bind(decision.appeal_information)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE cases SET outcome = $2, updated_at = $3 WHERE id = $1")
+            .bind(case_id)
+            .bind(decision.outcome)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    })
+}
+
+pub async fn decision(db: &Db, case_id: Uuid) -> sqlx::Result<Option<DecisionRow>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT d.outcome, d.legal_basis, d.valid_from, d.valid_to, d.motivation, d.decided_by, \
+                    p.given_name AS decided_by_given_name, p.family_name AS decided_by_family_name, \
+                    d.decided_on, d.appeal_information \
+             FROM decisions d JOIN persons p ON p.id = d.decided_by WHERE d.case_id = $1",
+        )
+        .bind(case_id)
+        .fetch_optional(pool)
+        .await
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DocumentRow {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub position: i32,
+    pub document_type: String,
+    pub title: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub blob_key: String,
+    pub publicity_class: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewDocument<'a> {
+    pub case_id: Uuid,
+    pub document_type: &'a str,
+    pub title: &'a str,
+    pub file_name: &'a str,
+    pub media_type: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+    pub blob_key: &'a str,
+    pub created_by: Option<Uuid>,
+}
+
+/// Adds a document as the case's next one; it inherits its document type's publicity class.
+pub async fn add_document(
+    tx: &mut Tx,
+    doc: &NewDocument<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<(Uuid, i32)> {
+    let id = Uuid::new_v4();
+    with_tx!(tx, |conn| {
+        let (position,): (i32,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(MAX(position), 0) + 1 AS INTEGER) FROM case_documents WHERE case_id = $1",
+        )
+        .bind(doc.case_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO case_documents (id, case_id, position, document_type, title, file_name, media_type, \
+             size, sha256, blob_key, publicity_class, created_by, created_at, updated_at) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, dt.publicity_class, $11, $12, $12 \
+             FROM cases c JOIN document_types dt ON dt.case_type = c.case_type AND dt.code = $4 \
+             WHERE c.id = $2",
+        )
+        .bind(id)
+        .bind(doc.case_id)
+        .bind(position)
+        .bind(doc.document_type)
+        .bind(doc.title)
+        .bind(doc.file_name)
+        .bind(doc.media_type)
+        .bind(doc.size)
+        .bind(doc.sha256)
+        .bind(doc.blob_key)
+        .bind(doc.created_by)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok((id, position))
+    })
+}
+
+const DOCUMENT_COLUMNS: &str = "id, case_id, position, document_type, title, file_name, media_type, size, \
+    sha256, blob_key, publicity_class, created_at";
+
+pub async fn documents(db: &Db, case_id: Uuid) -> sqlx::Result<Vec<DocumentRow>> {
+    let sql = format!(
+        "SELECT {DOCUMENT_COLUMNS} FROM case_documents WHERE case_id = $1 ORDER BY position"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(case_id)
+        .fetch_all(pool)
+        .await)
+}
+
+pub async fn document(db: &Db, case_id: Uuid, id: Uuid) -> sqlx::Result<Option<DocumentRow>> {
+    let sql =
+        format!("SELECT {DOCUMENT_COLUMNS} FROM case_documents WHERE case_id = $1 AND id = $2");
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(case_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// Cases where the person is a party, newest first.
+pub async fn cases_of_party(db: &Db, person: Uuid) -> sqlx::Result<Vec<CaseRow>> {
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM {CASE_JOINS} JOIN case_parties cp ON cp.case_id = c.id \
+         WHERE cp.person_id = $1 ORDER BY c.created_at DESC, c.id"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(person)
+        .fetch_all(pool)
+        .await)
+}
+
+pub async fn parties(db: &Db, case_id: Uuid) -> sqlx::Result<Vec<Uuid>> {
+    with_db!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT person_id FROM case_parties WHERE case_id = $1 ORDER BY role, person_id",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// Persons with a current case-worker duty: who a distributor may make case owner.
+pub async fn case_workers(db: &Db, today: NaiveDate) -> sqlx::Result<Vec<(Uuid, String, String)>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT DISTINCT p.id, p.given_name, p.family_name FROM duties d JOIN persons p ON p.id = d.person_id \
+             WHERE d.duty = 'case_worker' AND d.valid_from <= $1 AND (d.valid_to IS NULL OR d.valid_to >= $1) \
+             ORDER BY p.family_name, p.given_name",
+        )
+        .bind(today)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// Whether the person holds any staff duty today (who may be given a subtask).
+pub async fn is_staff(db: &Db, person: Uuid, today: NaiveDate) -> sqlx::Result<bool> {
+    let count: i64 = with_db!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM duties d WHERE d.person_id = $1 \
+             AND d.valid_from <= $2 AND (d.valid_to IS NULL OR d.valid_to >= $2)",
+        )
+        .bind(person)
+        .bind(today)
+        .fetch_one(pool)
+        .await
+    })?;
+    Ok(count > 0)
+}
+
+/// What a status notice to the parties says, read inside the transaction that changed it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StatusNotice {
+    pub year: i32,
+    pub serial: i32,
+    pub type_name_sv: String,
+    pub type_name_en: String,
+    pub public_name_sv: String,
+    pub public_name_en: String,
+    pub notify_applicant: bool,
+}
+
+pub async fn status_notice(
+    tx: &mut Tx,
+    case_id: Uuid,
+    status: &str,
+) -> sqlx::Result<Option<StatusNotice>> {
+    with_tx!(tx, |conn| {
+        sqlx::query_as(
+            "SELECT c.year, c.serial, ct.name_sv AS type_name_sv, ct.name_en AS type_name_en, \
+                    cs.public_name_sv, cs.public_name_en, cs.notify_applicant \
+             FROM cases c JOIN case_types ct ON ct.code = c.case_type \
+               JOIN case_statuses cs ON cs.case_type = c.case_type AND cs.code = $2 \
+             WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .bind(status)
+        .fetch_optional(&mut *conn)
+        .await
+    })
+}
+
+pub async fn parties_in(tx: &mut Tx, case_id: Uuid) -> sqlx::Result<Vec<Uuid>> {
+    with_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT person_id FROM case_parties WHERE case_id = $1 ORDER BY role, person_id",
+        )
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await
+    })
+}
+
+pub async fn set_outcome(
+    tx: &mut Tx,
+    case_id: Uuid,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query("UPDATE cases SET outcome = $2, updated_at = $3 WHERE id = $1")
+            .bind(case_id)
+            .bind(outcome)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,112 @@
+//! Background jobs as rows: enqueued inside the transaction that makes them necessary,
+//! claimed with a lease, completed in the transaction that applies their effects.
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use super::{Db, Tx};
+use crate::with_tx;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub payload: String,
+    pub idempotency_key: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+}
+
+pub struct NewJob<'a> {
+    pub kind: &'a str,
+    pub payload: String,
+    /// A second job with the same key is not added.
+    pub idempotency_key: String,
+    pub run_after: DateTime<Utc>,
+    pub max_attempts: i32,
+}
+
+pub async fn enqueue(tx: &mut Tx, job: &NewJob<'_>, now: DateTime<Utc>) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO jobs (id, kind, payload, idempotency_key, status, run_after, max_attempts, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(Uuid::new_v4())
+        .bind(job.kind)
+        .bind(&job.payload)
+        .bind(&job.idempotency_key)
+        .bind(job.run_after)
+        .bind(job.max_attempts)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    })
+}
+
+/// Claims the next due job (or one whose lease ran out) for `lease`. PostgreSQL skips rows
+/// other instances hold; SQLite has a single writer, so the claim is atomic anyway.
+pub async fn claim(db: &Db, now: DateTime<Utc>, lease: Duration) -> sqlx::Result<Option<JobRow>> {
+    let skip_locked = match db {
+        Db::Sqlite { .. } => "",
+        Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+    };
+    let sql = format!(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, updated_at = $1 \
+         WHERE id = (SELECT id FROM jobs \
+                     WHERE (status = 'pending' AND run_after <= $1) \
+                        OR (status = 'running' AND locked_until < $1) \
+                     ORDER BY run_after, id LIMIT 1{skip_locked}) \
+         RETURNING id, kind, payload, idempotency_key, attempts, max_attempts"
+    );
+    let mut tx = db.begin().await?;
+    let job = with_tx!(&mut tx, |conn| {
+        sqlx::query_as(&sql)
+            .bind(now)
+            .bind(now + lease)
+            .fetch_optional(&mut *conn)
+            .await?
+    });
+    tx.commit().await?;
+    Ok(job)
+}
+
+/// Marks the job done inside the transaction that holds its effects.
+pub async fn complete(tx: &mut Tx, id: Uuid, now: DateTime<Utc>) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = $2 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    })
+}
+
+/// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
+pub async fn fail(
+    db: &Db,
+    id: Uuid,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    with_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "UPDATE jobs SET status = CASE WHEN $3 IS NULL THEN 'failed' ELSE 'pending' END, \
+                 run_after = COALESCE($3, run_after), locked_until = NULL, last_error = $2, updated_at = $4 \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(error)
+        .bind(retry_at)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    tx.commit().await
+}

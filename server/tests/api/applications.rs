@@ -1,0 +1,395 @@
+//! The leave-of-absence e-service end to end: application, the other guardian's confirmation,
+//! routing to mentor or principal, decision, register, letter and notices.
+
+use base64::Engine;
+use chrono::{Datelike, Days, NaiveDate};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use skolflyt::store::applications;
+use uuid::Uuid;
+
+use crate::helpers::{Backend, Session, TestApp, spawn_app};
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_short_leave_is_confirmed_routed_to_the_mentor_decided_and_closed,
+    a_leave_over_ten_school_days_goes_to_the_principal,
+    outsiders_cannot_see_a_leave_case_or_its_documents,
+    invalid_leave_forms_get_field_errors,
+    a_guardian_of_an_adult_pupil_is_refused_and_the_adult_applies_alone,
+    an_application_can_be_withdrawn_before_the_decision,
+);
+
+fn next_monday(today: NaiveDate) -> NaiveDate {
+    let ahead = 7 - today.weekday().num_days_from_monday() as u64;
+    today + Days::new(ahead)
+}
+
+/// guardian1's child whose mentor is teacher1.
+async fn mentored_child(app: &TestApp) -> Uuid {
+    let mentored = app
+        .query_ids_for(
+            "SELECT m.person_id FROM duties d JOIN group_memberships m ON m.group_id = d.group_id \
+             WHERE d.person_id = $1 AND d.duty = 'mentor'",
+            app.account("teacher1").person_id,
+        )
+        .await;
+    *app.account("guardian1")
+        .children
+        .iter()
+        .find(|c| mentored.contains(c))
+        .expect("teacher1 mentors one of guardian1's children")
+}
+
+async fn apply(session: &Session, pupil: Uuid, from: NaiveDate, to: NaiveDate) -> Value {
+    let response = session
+        .post_json(
+            "/api/applications/leave",
+            json!({ "pupil_id": pupil, "from": from, "to": to, "reason": "Släktbröllop i Umeå" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
+}
+
+async fn case_status(app: &TestApp, case_id: &str) -> String {
+    skolflyt::store::cases::get(&app.db, case_id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+async fn a_short_leave_is_confirmed_routed_to_the_mentor_decided_and_closed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let child = mentored_child(&app).await;
+    let from = next_monday(app.today);
+    let to = from + Days::new(2);
+    let first = app.login("guardian1").await;
+    let submitted = apply(&first, child, from, to).await;
+    let case_id = submitted["case_id"].as_str().unwrap().to_owned();
+    assert!(
+        submitted["number"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{}/", app.today.year()))
+    );
+    assert_eq!(submitted["awaiting_other_guardian"], true);
+
+    let mine = first.get_json(&format!("/api/my/cases/{case_id}")).await;
+    assert_eq!(
+        mine["status_name"]["sv"],
+        "Väntar på den andra vårdnadshavaren"
+    );
+    assert_eq!(mine["awaiting_my_confirmation"], false);
+    let documents = mine["documents"].as_array().unwrap();
+    assert_eq!(documents[0]["document_type"], "receipt");
+    assert!(documents[0]["number"].as_str().unwrap().ends_with("-1"));
+    let receipt = first
+        .get(&format!(
+            "/api/cases/{case_id}/documents/{}",
+            documents[0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(receipt.status(), StatusCode::OK);
+    assert!(receipt.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+    // Nothing is routed before the other guardian confirms.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(case_status(&app, &case_id).await, "awaiting_confirmation");
+    let second = app.login("guardian2").await;
+    let waiting = second.get_json(&format!("/api/my/cases/{case_id}")).await;
+    assert_eq!(waiting["awaiting_my_confirmation"], true);
+    let confirm_path = format!("/api/applications/leave/{case_id}/confirmation");
+    assert_eq!(
+        first
+            .send(reqwest::Method::POST, &confirm_path, None, true)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        second
+            .send(reqwest::Method::POST, &confirm_path, None, true)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        second
+            .send(reqwest::Method::POST, &confirm_path, None, true)
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+
+    app.eventually("the case is routed", || async {
+        case_status(&app, &case_id).await == "open"
+    })
+    .await;
+    let mentor = app.login("teacher1").await;
+    let to_decide = mentor.get_json("/api/cases?view=mine&type=leave").await;
+    assert_eq!(to_decide["items"][0]["id"], case_id);
+    let history = mentor.get_json(&format!("/api/pupils/{child}/leave")).await;
+    assert_eq!(history[0]["school_days"], 3);
+    assert_eq!(history[0]["reason"], "Släktbröllop i Umeå");
+
+    let decided = mentor
+        .post_json(
+            &format!("/api/cases/{case_id}/decision"),
+            json!({ "outcome": "approved", "motivation": "Eleven har god närvaro." }),
+        )
+        .await;
+    assert_eq!(decided.status(), StatusCode::OK);
+    let decided: Value = decided.json().await.unwrap();
+    assert_eq!(
+        decided["decision"]["legal_basis"],
+        "skollagen (2010:800) 7 kap. 18 §"
+    );
+
+    app.eventually("the case is closed", || async {
+        case_status(&app, &case_id).await == "closed"
+    })
+    .await;
+    let absences = applications::absences(&app.db, child).await.unwrap();
+    assert_eq!(absences.len(), 1);
+    assert_eq!(
+        (
+            absences[0].kind.as_str(),
+            absences[0].from_date,
+            absences[0].to_date
+        ),
+        ("granted_leave", from, to)
+    );
+
+    for guardian in [&first, &second] {
+        let mine = guardian.get_json(&format!("/api/my/cases/{case_id}")).await;
+        assert_eq!(mine["outcome"], "approved");
+        assert_eq!(mine["decision"]["valid_from"], from.to_string());
+        let letter = mine["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["document_type"] == "decision_letter")
+            .expect("a decision letter");
+        let pdf = guardian
+            .get(&format!(
+                "/api/cases/{case_id}/documents/{}",
+                letter["id"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+        let inbox = guardian.get_json("/api/inbox").await;
+        assert!(
+            inbox.as_array().unwrap().iter().any(|m| m["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("Beslut i ärende")),
+            "{inbox}"
+        );
+    }
+}
+
+async fn a_leave_over_ten_school_days_goes_to_the_principal(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let child = mentored_child(&app).await;
+    let from = next_monday(app.today);
+    let to = from + Days::new(15); // Monday to the Tuesday two weeks on: 12 school days.
+    let submitted = apply(&app.login("guardian1").await, child, from, to).await;
+    let case_id = submitted["case_id"].as_str().unwrap().to_owned();
+    let confirm = format!("/api/applications/leave/{case_id}/confirmation");
+    app.login("guardian2")
+        .await
+        .send(reqwest::Method::POST, &confirm, None, true)
+        .await;
+    app.eventually("the case is routed", || async {
+        case_status(&app, &case_id).await == "open"
+    })
+    .await;
+
+    let case = skolflyt::store::cases::get(&app.db, case_id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.owner_id, Some(app.account("principal1").person_id));
+    let mentor = app.login("teacher1").await;
+    assert_eq!(
+        mentor.get(&format!("/api/cases/{case_id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let principal = app.login("principal1").await;
+    let decided = principal
+        .post_json(&format!("/api/cases/{case_id}/decision"), json!({ "outcome": "rejected", "motivation": "Ledigheten är för lång under terminen." }))
+        .await;
+    assert_eq!(decided.status(), StatusCode::OK);
+    app.eventually("the case is closed", || async {
+        case_status(&app, &case_id).await == "closed"
+    })
+    .await;
+    assert!(
+        applications::absences(&app.db, child)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no leave written for a rejection"
+    );
+}
+
+async fn outsiders_cannot_see_a_leave_case_or_its_documents(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let child = mentored_child(&app).await;
+    let from = next_monday(app.today);
+    let guardian = app.login("guardian1").await;
+    let submitted = apply(&guardian, child, from, from).await;
+    let case_id = submitted["case_id"].as_str().unwrap().to_owned();
+    let mine = guardian.get_json(&format!("/api/my/cases/{case_id}")).await;
+    let receipt = mine["documents"][0]["id"].as_str().unwrap().to_owned();
+    for username in ["teacher2", "guardian3", "provider_admin1", "principal2"] {
+        let session = app.login(username).await;
+        for path in [
+            format!("/api/cases/{case_id}"),
+            format!("/api/my/cases/{case_id}"),
+            format!("/api/cases/{case_id}/documents/{receipt}"),
+            format!("/api/pupils/{child}/leave"),
+        ] {
+            assert_eq!(
+                session.get(&path).await.status(),
+                StatusCode::NOT_FOUND,
+                "{username} {path}"
+            );
+        }
+    }
+}
+
+async fn invalid_leave_forms_get_field_errors(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let child = app.account("guardian1").children[0];
+    let session = app.login("guardian1").await;
+    let yesterday = app.today - Days::new(1);
+    let png = base64::engine::general_purpose::STANDARD.encode(b"not really a png");
+    for (body, field, code) in [
+        (
+            json!({ "pupil_id": child, "from": app.today, "to": yesterday, "reason": "x" }),
+            "to",
+            "before_from",
+        ),
+        (
+            json!({ "pupil_id": child, "from": yesterday, "to": app.today, "reason": "x" }),
+            "from",
+            "in_past",
+        ),
+        (
+            json!({ "pupil_id": child, "from": app.today, "to": app.today, "reason": "  " }),
+            "reason",
+            "required",
+        ),
+        (
+            json!({ "pupil_id": child, "from": null, "to": app.today, "reason": "x" }),
+            "from",
+            "required",
+        ),
+        (
+            json!({ "pupil_id": child, "from": app.today, "to": app.today, "reason": "x",
+                    "attachment": { "file_name": "intyg.png", "media_type": "image/png", "content_base64": png } }),
+            "attachment",
+            "content_mismatch",
+        ),
+    ] {
+        let response = session
+            .post_json("/api/applications/leave", body.clone())
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}"
+        );
+        let error: Value = response.json().await.unwrap();
+        let fields = error["error"]["fields"].as_array().unwrap();
+        assert!(
+            fields
+                .iter()
+                .any(|f| f["field"] == field && f["code"] == code),
+            "{field}/{code} in {error}"
+        );
+    }
+    let stranger = app.account("guardian3").children[0];
+    let other_family = session
+        .post_json(
+            "/api/applications/leave",
+            json!({ "pupil_id": stranger, "from": app.today, "to": app.today, "reason": "x" }),
+        )
+        .await;
+    assert_eq!(other_family.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        session.get_json("/api/my/cases").await,
+        json!([]),
+        "nothing half-written"
+    );
+}
+
+async fn a_guardian_of_an_adult_pupil_is_refused_and_the_adult_applies_alone(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let adult = app.account("pupil1").person_id;
+    let guardian = app.account("guardian1").person_id;
+    let mut tx = app.db.begin().await.unwrap();
+    skolflyt::with_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "INSERT INTO guardianships (id, guardian_id, child_id, valid_from, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(Uuid::new_v4())
+        .bind(guardian)
+        .bind(adult)
+        .bind(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap())
+        .bind(skolflyt::clock::now())
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    });
+    tx.commit().await.unwrap();
+
+    let from = next_monday(app.today);
+    let refused = app
+        .login("guardian1")
+        .await
+        .post_json(
+            "/api/applications/leave",
+            json!({ "pupil_id": adult, "from": from, "to": from, "reason": "Resa" }),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = refused.json().await.unwrap();
+    assert_eq!(error["error"]["fields"][0]["code"], "adult_pupil");
+
+    let submitted = apply(&app.login("pupil1").await, adult, from, from).await;
+    assert_eq!(submitted["awaiting_other_guardian"], false);
+}
+
+async fn an_application_can_be_withdrawn_before_the_decision(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let child = mentored_child(&app).await;
+    let from = next_monday(app.today);
+    let guardian = app.login("guardian1").await;
+    let submitted = apply(&guardian, child, from, from).await;
+    let case_id = submitted["case_id"].as_str().unwrap().to_owned();
+    let withdrawn = guardian
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/my/cases/{case_id}/withdrawal"),
+            None,
+            true,
+        )
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    let withdrawn: Value = withdrawn.json().await.unwrap();
+    assert_eq!(withdrawn["outcome"], "withdrawn");
+    assert_eq!(withdrawn["can_withdraw"], false);
+    let confirm = format!("/api/applications/leave/{case_id}/confirmation");
+    let late = app
+        .login("guardian2")
+        .await
+        .send(reqwest::Method::POST, &confirm, None, true)
+        .await;
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+}

@@ -1,0 +1,433 @@
+//! Cases: registry numbers, case types, statuses, the case as case workers and applicants
+//! see it, subtasks and decisions.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
+
+use crate::register::{NamedRef, PupilRef};
+
+/// A registry number, unique and gapless per year: `2026/00042`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CaseNumber {
+    pub year: u16,
+    pub serial: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a case number is written YYYY/NNNNN, e.g. 2026/00042")]
+pub struct CaseNumberError;
+
+impl CaseNumber {
+    /// The number of the `index`th document in this case: `2026/00042-4`.
+    pub fn document(&self, index: u32) -> String {
+        format!("{self}-{index}")
+    }
+}
+
+impl fmt::Display for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}/{:05}", self.year, self.serial)
+    }
+}
+
+impl std::str::FromStr for CaseNumber {
+    type Err = CaseNumberError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (year, serial) = s.split_once('/').ok_or(CaseNumberError)?;
+        if year.len() != 4 || serial.len() < 5 {
+            return Err(CaseNumberError);
+        }
+        let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(year) || !all_digits(serial) {
+            return Err(CaseNumberError);
+        }
+        let serial: u32 = serial.parse().map_err(|_| CaseNumberError)?;
+        if serial == 0 {
+            return Err(CaseNumberError);
+        }
+        Ok(CaseNumber {
+            year: year.parse().map_err(|_| CaseNumberError)?,
+            serial,
+        })
+    }
+}
+
+impl Serialize for CaseNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for CaseNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for CaseNumber {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .examples(["2026/00042"])
+            .into()
+    }
+}
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for CaseNumber {}
+
+/// How openly a case or document may be shown (offentlighets- och sekretesslagen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PublicityClass {
+    Public,
+    Restricted,
+    Confidential,
+}
+
+impl PublicityClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublicityClass::Public => "public",
+            PublicityClass::Restricted => "restricted",
+            PublicityClass::Confidential => "confidential",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "public" => Some(PublicityClass::Public),
+            "restricted" => Some(PublicityClass::Restricted),
+            "confidential" => Some(PublicityClass::Confidential),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Approved,
+    Rejected,
+    Dismissed,
+    Withdrawn,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Approved => "approved",
+            Outcome::Rejected => "rejected",
+            Outcome::Dismissed => "dismissed",
+            Outcome::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "approved" => Some(Outcome::Approved),
+            "rejected" => Some(Outcome::Rejected),
+            "dismissed" => Some(Outcome::Dismissed),
+            "withdrawn" => Some(Outcome::Withdrawn),
+            _ => None,
+        }
+    }
+}
+
+/// A name in each language the platform speaks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Names {
+    pub sv: String,
+    pub en: String,
+}
+
+/// A status of a case type: internal and citizen-facing names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusView {
+    pub code: String,
+    pub name: Names,
+    pub public_name: Names,
+}
+
+/// A case in a case worker's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseSummary {
+    pub id: Uuid,
+    pub number: CaseNumber,
+    pub case_type: String,
+    pub case_type_name: Names,
+    pub status: StatusView,
+    pub subject: Option<PupilRef>,
+    pub owner: Option<NamedRef>,
+    /// Legal handling time from registration.
+    pub due_date: NaiveDate,
+    /// The distributor's advisory deadline for the owner.
+    pub deadline: Option<NaiveDate>,
+    pub overdue: bool,
+    pub publicity_class: PublicityClass,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A case as the applicant sees it in "My cases".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyCase {
+    pub id: Uuid,
+    pub number: CaseNumber,
+    pub case_type_name: Names,
+    pub status_name: Names,
+    pub subject: Option<PupilRef>,
+    pub created_at: DateTime<Utc>,
+    pub outcome: Option<Outcome>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_numbers_round_trip_with_five_digits() {
+        let n: CaseNumber = "2026/00042".parse().unwrap();
+        assert_eq!(
+            n,
+            CaseNumber {
+                year: 2026,
+                serial: 42
+            }
+        );
+        assert_eq!(n.to_string(), "2026/00042");
+        assert_eq!(n.document(4), "2026/00042-4");
+        assert_eq!(
+            CaseNumber {
+                year: 2026,
+                serial: 123_456
+            }
+            .to_string(),
+            "2026/123456"
+        );
+    }
+
+    #[test]
+    fn malformed_case_numbers_are_refused() {
+        for bad in [
+            "",
+            "2026",
+            "2026/42",
+            "26/00042",
+            "2026/0004x",
+            "2026/00000",
+        ] {
+            assert!(bad.parse::<CaseNumber>().is_err(), "{bad}");
+        }
+    }
+}
+
+/// One entry in a case's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseEvent {
+    pub at: DateTime<Utc>,
+    /// `None` when an automated step acted.
+    pub actor: Option<NamedRef>,
+    /// `created`, `status`, `assigned`, `note`, `document`, `subtask`, `decision`, `confirmed`, …
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseNote {
+    pub id: Uuid,
+    pub author: NamedRef,
+    /// Internal notes are for staff only; public ones the applicant sees too.
+    pub internal: bool,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseDocument {
+    pub id: Uuid,
+    /// `2026/00042-1`
+    pub number: String,
+    pub document_type: String,
+    pub title: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub publicity_class: PublicityClass,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SubtaskStatus {
+    New,
+    Open,
+    Solved,
+}
+
+impl SubtaskStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubtaskStatus::New => "new",
+            SubtaskStatus::Open => "open",
+            SubtaskStatus::Solved => "solved",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "new" => Some(SubtaskStatus::New),
+            "open" => Some(SubtaskStatus::Open),
+            "solved" => Some(SubtaskStatus::Solved),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Subtask {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub assignee: NamedRef,
+    pub description: String,
+    pub due_date: Option<NaiveDate>,
+    pub status: SubtaskStatus,
+    pub answer: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Decision {
+    pub outcome: Outcome,
+    /// E.g. "skollagen (2010:800) 7 kap. 18 §".
+    pub legal_basis: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub motivation: String,
+    pub decided_by: NamedRef,
+    pub decided_on: NaiveDate,
+    pub appeal_information: String,
+}
+
+/// A case as its handlers see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    pub title: String,
+    pub applicant: NamedRef,
+    pub events: Vec<CaseEvent>,
+    pub notes: Vec<CaseNote>,
+    pub documents: Vec<CaseDocument>,
+    pub subtasks: Vec<Subtask>,
+    pub decision: Option<Decision>,
+    /// What the reader may do now.
+    pub actions: CaseActions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseActions {
+    pub assign: bool,
+    pub add_note: bool,
+    pub add_subtask: bool,
+    pub decide: bool,
+    pub close: bool,
+}
+
+/// `POST /api/cases/{id}/assignment`: the distributor sets the owner and an advisory deadline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignmentRequest {
+    pub owner_id: Uuid,
+    pub deadline: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoteRequest {
+    pub body: String,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubtaskRequest {
+    pub assignee_id: Uuid,
+    pub description: String,
+    pub due_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubtaskUpdate {
+    pub status: SubtaskStatus,
+    pub answer: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionRequest {
+    pub outcome: Outcome,
+    pub motivation: String,
+    /// Defaults to the case type's legal basis.
+    pub legal_basis: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// Longest note, subtask description, answer or motivation.
+pub const TEXT_MAX_CHARS: usize = 4000;
+
+/// A public status change in the applicant's view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicStatusChange {
+    pub at: DateTime<Utc>,
+    pub status_name: Names,
+}
+
+/// `GET /api/my/cases/{id}`: what an applicant sees of their case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyCaseDetail {
+    #[serde(flatten)]
+    pub case: MyCase,
+    pub history: Vec<PublicStatusChange>,
+    pub documents: Vec<CaseDocument>,
+    pub decision: Option<Decision>,
+    /// The reader is the other guardian and must confirm before the case goes on.
+    pub awaiting_my_confirmation: bool,
+    pub can_withdraw: bool,
+    /// For leave applications: the period and reason applied for.
+    pub leave: Option<crate::applications::LeaveSummary>,
+}
+
+/// A staff member who can own cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseOwnerOption {
+    pub id: Uuid,
+    pub name: String,
+}

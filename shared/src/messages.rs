@@ -1,0 +1,17 @@
+//! Messages to persons: the in-app inbox.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboxMessage {
+    pub id: Uuid,
+    pub case_id: Option<Uuid>,
+    /// In the reader's language.
+    pub subject: String,
+    pub body: String,
+    pub read: bool,
+    pub created_at: DateTime<Utc>,
+}
