@@ -104,6 +104,16 @@ async fn list_cases(
     for row in &rows {
         items.push(summary(&state, &user, row, today).await?);
     }
+    let subjects: Vec<Uuid> = items
+        .iter()
+        .filter_map(|c| c.subject.as_ref().filter(|s| !s.masked).map(|s| s.id))
+        .collect();
+    let access = Access {
+        actor: user.person_id,
+        action: "case.list",
+        detail: "",
+    };
+    audit::record(&state.db, access, &subjects, clock::now()).await?;
     let next_cursor = next_cursor(&items, limit, |c| c.id);
     Ok(Json(Page { items, next_cursor }))
 }

@@ -32,8 +32,17 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Print the demo logins, one JSON object per line.
-    DemoAccounts,
+    /// Print the demo logins, one JSON object per line (or a table for people).
+    DemoAccounts {
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Json,
+    Table,
 }
 
 #[tokio::main]
@@ -77,10 +86,18 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::DemoAccounts => {
+        Command::DemoAccounts { format } => {
             let db = Db::connect(&config.database_url).await?;
             for account in demo::accounts(&db, clock::today()).await? {
-                println!("{}", serde_json::to_string(&account)?);
+                match format {
+                    Format::Json => println!("{}", serde_json::to_string(&account)?),
+                    Format::Table => println!(
+                        "  {:<15} {:<17} {}",
+                        account.role.as_str(),
+                        account.username,
+                        account.password
+                    ),
+                }
             }
             Ok(())
         }
