@@ -11,8 +11,8 @@ use shared::api::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
 use shared::personal_number::age_on;
 use shared::register::{
     Address, GroupKind, GroupRef, GroupRelation, GroupSummary, NamedRef, OwnerKind, Placement,
-    PlacementKind, PupilDetail, PupilRef, PupilSummary, SchoolForm, UnitDetail, UnitGroup,
-    UnitPlacement, UnitSummary,
+    PlacementKind, PupilDetail, PupilRef, PupilSummary, SchoolForm, StaffMember, UnitDetail,
+    UnitGroup, UnitPlacement, UnitSummary,
 };
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_units))
         .routes(routes!(get_unit))
         .routes(routes!(list_groups))
+        .routes(routes!(list_staff))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -292,6 +293,33 @@ async fn list_groups(
         items,
         next_cursor: None,
     }))
+}
+
+/// Colleagues with a current duty, for members of staff only (e.g. to give a subtask).
+#[utoipa::path(get, path = "/staff", tag = "register",
+    responses((status = 200, body = Vec<StaffMember>),
+              (status = 401, body = shared::api::ErrorEnvelope),
+              (status = 403, body = shared::api::ErrorEnvelope)))]
+async fn list_staff(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<StaffMember>>> {
+    let rows = store::staff(&state.db, clock::today()).await?;
+    if !rows.iter().any(|(id, ..)| *id == user.person_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut staff: Vec<StaffMember> = Vec::new();
+    for (id, given, family, duty) in rows {
+        match staff.last_mut() {
+            Some(last) if last.id == id => last.duties.push(duty),
+            _ => staff.push(StaffMember {
+                id,
+                name: format!("{given} {family}"),
+                duties: vec![duty],
+            }),
+        }
+    }
+    Ok(Json(staff))
 }
 
 async fn log_access(

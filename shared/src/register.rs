@@ -204,3 +204,14 @@ pub struct GroupSummary {
     pub relation: GroupRelation,
     pub member_count: i64,
 }
+
+/// `GET /api/staff`: colleagues a member of staff can give a subtask to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMember {
+    pub id: Uuid,
+    pub name: String,
+    /// Current duties: teacher, mentor, principal, case_worker, provider_admin, registrar,
+    /// administrator.
+    pub duties: Vec<String>,
+}

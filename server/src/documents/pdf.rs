@@ -2,7 +2,7 @@
 //! submissions and decision letters, typeset by Typst from the templates in `templates/`.
 //!
 //! Data reaches a template only through `sys.inputs` (strings and arrays of strings), never
-//! by pasting it into Typst source, so a guardian's free text such as `#exit() *bold* $x$`
+//! by pasting it into Typst source, so a guardian's free text such as `#panic() *fet* $x$`
 //! is printed as written. The fonts (Liberation Sans, OFL-1.1, `server/fonts/`) are compiled
 //! into the binary and embedded (subset) in every PDF.
 //!
@@ -495,8 +495,7 @@ mod tests {
             contains(&pdf, "Beslut om ledighet för Elsa Lind"),
             "no title"
         );
-        assert!(contains(&pdf, "<dc:language>"), "no language");
-        assert!(contains(&pdf, "sv"), "not Swedish");
+        assert!(contains(&pdf, "/Lang(sv-SE)"), "not in Swedish");
         if let Some(text) = extracted_text(&pdf) {
             for expected in [
                 "Sundsvalls kommun",
@@ -655,17 +654,5 @@ mod tests {
         }
         let per_letter = start.elapsed().as_secs_f64() * 1000.0 / f64::from(renders);
         println!("decision letter: {per_letter:.1} ms per render (average of {renders})");
-    }
-}
-#[cfg(test)]
-mod scratch_dump {
-    #[test]
-    fn scratch_dump() {
-        use super::*;
-        let h = LetterHeader { municipality: "Sundsvalls kommun".into(), case_number: "2026/00123".into(), date: NaiveDate::from_ymd_opt(2026,11,20).unwrap(), recipient_name: Some("Anna Lind".into()) };
-        let l = DecisionLetter { header: h.clone(), subject: "Beslut om ledighet för Elsa Lind".into(), outcome_text: "Ansökan beviljas.".into(), period: Some((NaiveDate::from_ymd_opt(2026,11,23).unwrap(), NaiveDate::from_ymd_opt(2026,11,27).unwrap())), legal_basis: "7 kap. 18 § skollagen (2010:800)".into(), motivation: "Vårdnadshavaren har ansökt om ledighet för en familjeresa under fem skoldagar. Elevens närvaro har varit god under terminen och mentorn bedömer att eleven kan ta igen det arbete som missas under ledigheten. Skolförvaltningens riktlinjer för ledighetsansökningar tillämpas.\n\nRektor har vid en samlad bedömning funnit att det finns synnerliga skäl, och ledigheten kan därför beviljas.\nEn rad till: #panic(\"x\") *fet* $x$ [a] \\ <b> @c".into(), decided_by: "Karin Berg".into(), decided_by_title: "Rektor, Nackstaskolan".into(), appeal_information: "Beslutet kan inte överklagas genom förvaltningsbesvär eller laglighetsprövning. Om du är missnöjd med handläggningen kan du vända dig till Skolinspektionen.".into() };
-        std::fs::write("/tmp/letter.pdf", render_decision_letter(&l).unwrap()).unwrap();
-        let f = vec![("Elev".to_owned(),"Elsa Lind".to_owned()),("Skäl".to_owned(),"Familjeresa till mormor i Luleå. ".repeat(6))];
-        std::fs::write("/tmp/receipt.pdf", render_receipt(&h, "Kvitto: ansökan om ledighet", chrono::Utc::now(), &f).unwrap()).unwrap();
     }
 }

@@ -658,3 +658,18 @@ pub async fn has_guardianship(
     })?;
     Ok(count > 0)
 }
+
+/// Everyone with a duty today and the duty, by name.
+pub async fn staff(db: &Db, today: NaiveDate) -> sqlx::Result<Vec<(Uuid, String, String, String)>> {
+    let sql = format!(
+        "SELECT DISTINCT p.id, p.given_name, p.family_name, d.duty FROM duties d \
+           JOIN persons p ON p.id = d.person_id WHERE $1 = $1 AND {d} \
+         ORDER BY p.family_name, p.given_name, p.id, d.duty",
+        d = active("d")
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(0_i64)
+        .bind(today)
+        .fetch_all(pool)
+        .await)
+}

@@ -28,6 +28,7 @@ on_both_databases!(
     a_teacher_lists_their_groups_and_each_groups_pupils,
     cursor_pages_cover_the_list_exactly_once,
     bad_paging_parameters_get_field_errors,
+    only_staff_list_their_colleagues,
 );
 
 const TEACHES: &str = "SELECT DISTINCT m.person_id FROM duties d \
@@ -414,5 +415,32 @@ async fn bad_paging_parameters_get_field_errors(backend: Backend) {
         let body: Value = response.json().await.unwrap();
         let named = body["error"]["fields"][0]["field"].as_str().unwrap_or("");
         assert!(named == field || named == "query", "{path}: {body}");
+    }
+}
+
+async fn only_staff_list_their_colleagues(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let staff = app.login("case_worker1").await.get_json("/api/staff").await;
+    let staff = staff.as_array().unwrap();
+    let teacher = app.account("teacher1").person_id.to_string();
+    let entry = staff
+        .iter()
+        .find(|s| s["id"] == teacher)
+        .expect("teacher1 is staff");
+    assert!(
+        entry["duties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d == "mentor")
+    );
+    assert!(
+        !staff
+            .iter()
+            .any(|s| s["id"] == app.account("guardian1").person_id.to_string())
+    );
+    for username in ["guardian1", "pupil1"] {
+        let response = app.login(username).await.get("/api/staff").await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{username}");
     }
 }
