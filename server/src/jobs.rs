@@ -2,11 +2,22 @@
 //! retried with exponential backoff and jitter, and completed in the same transaction as its
 //! database effects, so a crash can never apply them twice.
 
+pub mod schedules;
+
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 use rand::Rng;
 
+use axum::extract::State;
+use shared::auth::Role;
+use shared::cases::Names;
+use shared::jobs::{FailedJob, JobQueueSummary, ScheduleView};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{self, CurrentUser};
+use crate::error::{AppError, AppResult, Json};
 use crate::startup::AppState;
 use crate::store::jobs::{self, JobRow};
 use crate::store::{Db, Tx};
@@ -39,6 +50,9 @@ pub async fn enqueue(
 pub fn spawn_runner(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            if let Err(error) = schedules::enqueue_due(&state.db).await {
+                tracing::error!(error = format!("{error:#}"), "scheduler");
+            }
             match run_due(&state).await {
                 Ok(_) => {}
                 Err(error) => tracing::error!(error = format!("{error:#}"), "job runner"),
@@ -96,8 +110,87 @@ async fn dispatch(state: &AppState, job: &JobRow) -> anyhow::Result<Tx> {
     match job.kind.as_str() {
         applications::leave::ROUTE => applications::leave::route(state, &payload).await,
         applications::leave::FINISH => applications::leave::finish(state, &payload).await,
+        kind if kind.starts_with("schedule.") => schedules::run(state, &payload).await,
         other => anyhow::bail!("no handler for job kind {other}"),
     }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_schedules))
+        .routes(routes!(queue_summary))
+}
+
+async fn require_admin(state: &AppState, user: &CurrentUser) -> AppResult<()> {
+    if auth::roles_of(&state.db, user.person_id)
+        .await?
+        .contains(&Role::Admin)
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The schedules with their last run, outcome and next run (administrators).
+#[utoipa::path(get, path = "/jobs/schedules", tag = "jobs",
+    responses((status = 200, body = Vec<ScheduleView>), (status = 403, body = shared::api::ErrorEnvelope)))]
+async fn list_schedules(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<ScheduleView>>> {
+    require_admin(&state, &user).await?;
+    let rows = crate::store::schedules::all(&state.db).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|s| ScheduleView {
+                code: s.code,
+                description: Names {
+                    sv: s.description_sv,
+                    en: s.description_en,
+                },
+                cron: s.cron,
+                time_zone: s.time_zone,
+                enabled: s.enabled,
+                next_run_at: s.next_run_at,
+                last_run_at: s.last_run_at,
+                last_outcome: s.last_outcome,
+            })
+            .collect(),
+    ))
+}
+
+/// Jobs per status and the latest that failed for good (administrators).
+#[utoipa::path(get, path = "/jobs/summary", tag = "jobs",
+    responses((status = 200, body = JobQueueSummary), (status = 403, body = shared::api::ErrorEnvelope)))]
+async fn queue_summary(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<JobQueueSummary>> {
+    require_admin(&state, &user).await?;
+    let counts = jobs::counts(&state.db).await?;
+    let count = |status: &str| {
+        counts
+            .iter()
+            .find(|(s, _)| s == status)
+            .map_or(0, |(_, n)| *n)
+    };
+    Ok(Json(JobQueueSummary {
+        pending: count("pending"),
+        running: count("running"),
+        done: count("done"),
+        failed: count("failed"),
+        recent_failures: jobs::recent_failures(&state.db, 20)
+            .await?
+            .into_iter()
+            .map(|f| FailedJob {
+                kind: f.kind,
+                attempts: f.attempts,
+                last_error: f.last_error,
+                updated_at: f.updated_at,
+            })
+            .collect(),
+    }))
 }
 
 /// Jobs not done yet, for tests and operators.

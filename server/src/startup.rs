@@ -44,6 +44,7 @@ impl Application {
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
         store::cases::seed_case_types(&db, cases::case_types::SEEDS, clock::now()).await?;
+        jobs::schedules::seed(&db).await?;
         let listener = TcpListener::bind(config.bind).await?;
         let state = AppState {
             db: db.clone(),
@@ -106,7 +107,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(auth::router())
                 .merge(register::router())
                 .merge(cases::router())
-                .merge(applications::router()),
+                .merge(applications::router())
+                .merge(jobs::router()),
         )
         .split_for_parts();
     let api = api

@@ -12,6 +12,7 @@ pub mod cases;
 pub mod jobs;
 pub mod messages;
 pub mod register;
+pub mod schedules;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -110,3 +110,28 @@ pub async fn fail(
     });
     tx.commit().await
 }
+
+/// Jobs per status.
+pub async fn counts(db: &Db) -> sqlx::Result<Vec<(String, i64)>> {
+    crate::with_db!(db, |pool| {
+        sqlx::query_as("SELECT status, COUNT(*) FROM jobs GROUP BY status")
+            .fetch_all(pool)
+            .await
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FailedJobRow {
+    pub kind: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn recent_failures(db: &Db, limit: u32) -> sqlx::Result<Vec<FailedJobRow>> {
+    let sql = format!(
+        "SELECT kind, attempts, last_error, updated_at FROM jobs WHERE status = 'failed' \
+         ORDER BY updated_at DESC LIMIT {limit}"
+    );
+    crate::with_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
+}

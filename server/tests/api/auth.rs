@@ -266,6 +266,8 @@ async fn the_openapi_document_lists_every_endpoint(backend: Backend) {
         "/api/my/cases/{id}",
         "/api/my/cases/{id}/withdrawal",
         "/api/inbox",
+        "/api/jobs/schedules",
+        "/api/jobs/summary",
     ] {
         assert!(paths.contains_key(path), "{path} in {:?}", paths.keys());
     }

@@ -56,6 +56,7 @@ macro_rules! on_both_databases {
 
 pub struct TestApp {
     pub address: String,
+    pub database_url: String,
     pub db: Db,
     pub accounts: Vec<DemoAccount>,
     pub today: chrono::NaiveDate,
@@ -72,7 +73,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         Backend::Postgres(admin_url) => fresh_postgres_database(&admin_url).await,
     };
     let config = Config {
-        database_url,
+        database_url: database_url.clone(),
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         dist_dir: dir.path().join("no-dist"),
         // Cheap hashes: these tests are about the flow, not the hash cost.
@@ -100,6 +101,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        database_url,
         db,
         accounts,
         today,

@@ -7,5 +7,6 @@ mod helpers;
 mod applications;
 mod auth;
 mod cases;
+mod jobs;
 mod register;
 mod store;

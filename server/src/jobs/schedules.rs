@@ -1,0 +1,192 @@
+//! The scheduler: cron expressions evaluated in Europe/Stockholm (DST-safe through `croner`
+//! and `chrono-tz`), stored in the database. Every runner looks for due schedules; the first
+//! to move a schedule's `next_run_at` on owns that slot and enqueues its job, keyed by the
+//! slot, so each slot runs exactly once however many instances there are.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use croner::Cron;
+use std::str::FromStr;
+
+use crate::startup::AppState;
+use crate::store::schedules::{self as store, NewSchedule};
+use crate::store::{Db, Tx};
+use crate::{clock, jobs};
+
+/// What the seeds name, with handlers that do nothing until their features exist.
+pub struct ScheduleSeed {
+    pub code: &'static str,
+    pub description: (&'static str, &'static str),
+    pub cron: &'static str,
+    pub job_kind: &'static str,
+}
+
+pub const TIME_ZONE: &str = "Europe/Stockholm";
+
+pub const SEEDS: &[ScheduleSeed] = &[
+    ScheduleSeed {
+        code: "users_units_sync",
+        description: (
+            "Nattlig synk av användare och organisationsenheter (gör inget ännu: integrationen byggs senare)",
+            "Nightly sync of users and organisation units (no-op until the integration is built)",
+        ),
+        cron: "0 2 * * *",
+        job_kind: "schedule.users_units_sync",
+    },
+    ScheduleSeed {
+        code: "case_status_sync",
+        description: (
+            "Synk av ärendestatus till källsystemen var tionde minut (gör inget ännu: inga källsystem är anslutna)",
+            "Case-status sync to source systems every 10 minutes (no-op until a source system is connected)",
+        ),
+        cron: "*/10 * * * *",
+        job_kind: "schedule.case_status_sync",
+    },
+    ScheduleSeed {
+        code: "results_full_import",
+        description: (
+            "Veckovis full import av externa resultat (gör inget ännu: resultatutbytet byggs senare)",
+            "Weekly full import of external results (no-op until result exchange is built)",
+        ),
+        cron: "0 3 * * 0",
+        job_kind: "schedule.results_full_import",
+    },
+    ScheduleSeed {
+        code: "results_delta_import",
+        description: (
+            "Nattlig deltaimport av externa resultat (gör inget ännu: resultatutbytet byggs senare)",
+            "Nightly delta import of external results (no-op until result exchange is built)",
+        ),
+        cron: "30 1 * * *",
+        job_kind: "schedule.results_delta_import",
+    },
+];
+
+/// The first slot of `cron` in `time_zone` strictly after `after`.
+pub fn next_slot(
+    cron: &str,
+    time_zone: &str,
+    after: DateTime<Utc>,
+) -> anyhow::Result<DateTime<Utc>> {
+    let cron = Cron::from_str(cron).map_err(|e| anyhow::anyhow!("cron {cron:?}: {e}"))?;
+    let zone: Tz = time_zone
+        .parse()
+        .map_err(|e| anyhow::anyhow!("time zone {time_zone:?}: {e}"))?;
+    let next = cron
+        .find_next_occurrence(&after.with_timezone(&zone), false)
+        .map_err(|e| anyhow::anyhow!("no next slot: {e}"))?;
+    Ok(next.with_timezone(&Utc))
+}
+
+pub async fn seed(db: &Db) -> anyhow::Result<()> {
+    let now = clock::now();
+    for seed in SEEDS {
+        let schedule = NewSchedule {
+            code: seed.code,
+            description: seed.description,
+            cron: seed.cron,
+            time_zone: TIME_ZONE,
+            job_kind: seed.job_kind,
+            next_run_at: next_slot(seed.cron, TIME_ZONE, now)?,
+        };
+        store::seed(db, &schedule, now).await?;
+    }
+    Ok(())
+}
+
+/// Enqueues a job for every due slot this instance wins. A schedule that was down for several
+/// slots runs once for the latest, not once per missed slot.
+pub async fn enqueue_due(db: &Db) -> anyhow::Result<usize> {
+    let now = clock::now();
+    let mut enqueued = 0;
+    for schedule in store::due(db, now).await? {
+        let next = next_slot(&schedule.cron, &schedule.time_zone, now)?;
+        let slot = schedule.next_run_at;
+        let mut tx = db.begin().await?;
+        if store::claim_slot(&mut tx, &schedule.code, slot, next, now).await? {
+            let payload = serde_json::json!({ "schedule": schedule.code, "slot": slot });
+            let key = format!("schedule:{}:{}", schedule.code, slot.to_rfc3339());
+            jobs::enqueue(&mut tx, &schedule.job_kind, &payload, key).await?;
+            enqueued += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(enqueued)
+}
+
+/// Runs a scheduled job. The integrations behind today's schedules are not built yet, so each
+/// records that it ran and had nothing to do.
+pub async fn run(state: &AppState, payload: &serde_json::Value) -> anyhow::Result<Tx> {
+    let code = payload["schedule"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("payload without schedule"))?;
+    let mut tx = state.db.begin().await?;
+    store::record_outcome(
+        &mut tx,
+        code,
+        "ok: nothing to do yet (feature not built)",
+        clock::now(),
+    )
+    .await?;
+    Ok(tx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone};
+
+    fn stockholm_day_runs(cron: &str, day: NaiveDate) -> Vec<DateTime<Tz>> {
+        let zone: Tz = TIME_ZONE.parse().unwrap();
+        let start = zone
+            .from_local_datetime(&day.pred_opt().unwrap().and_hms_opt(12, 0, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc);
+        let mut runs = Vec::new();
+        let mut at = start;
+        loop {
+            at = next_slot(cron, TIME_ZONE, at).unwrap();
+            let local = at.with_timezone(&zone);
+            if local.date_naive() > day {
+                return runs;
+            }
+            if local.date_naive() == day {
+                runs.push(local);
+            }
+        }
+    }
+
+    #[test]
+    fn a_nightly_slot_in_the_dst_gap_or_overlap_runs_exactly_once() {
+        // 29 March 2026: 02:00 → 03:00; 25 October 2026: 03:00 → 02:00.
+        for day in [
+            NaiveDate::from_ymd_opt(2026, 3, 29).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 10, 25).unwrap(),
+        ] {
+            for cron in ["30 2 * * *", "0 2 * * *", "30 1 * * *"] {
+                assert_eq!(stockholm_day_runs(cron, day).len(), 1, "{cron} on {day}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_ten_minutes_keeps_real_time_spacing_across_dst() {
+        let autumn = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+        // 25 hours that day: 150 ten-minute slots.
+        assert_eq!(stockholm_day_runs("*/10 * * * *", autumn).len(), 150);
+        let spring = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        assert_eq!(stockholm_day_runs("*/10 * * * *", spring).len(), 138);
+    }
+
+    #[test]
+    fn seeds_parse() {
+        let now = Utc::now();
+        for seed in SEEDS {
+            assert!(
+                next_slot(seed.cron, TIME_ZONE, now).unwrap() > now,
+                "{}",
+                seed.code
+            );
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Automation: schedules claimed once per slot across instances, retries, the operator view.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use skolflyt::jobs::schedules;
+use skolflyt::store::Db;
+use skolflyt::store::jobs::{self, NewJob};
+use skolflyt::{clock, with_db, with_tx};
+
+use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::on_both_databases;
+
+on_both_databases!(
+    administrators_see_the_seeded_schedules,
+    two_instances_run_each_due_slot_once,
+    a_job_that_keeps_failing_is_marked_failed_for_the_operator,
+);
+
+async fn administrators_see_the_seeded_schedules(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.login("admin1").await;
+    let schedules = admin.get_json("/api/jobs/schedules").await;
+    let codes: Vec<&str> = schedules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "case_status_sync",
+            "results_delta_import",
+            "results_full_import",
+            "users_units_sync"
+        ]
+    );
+    for schedule in schedules.as_array().unwrap() {
+        assert_eq!(schedule["time_zone"], "Europe/Stockholm");
+        let next: chrono::DateTime<chrono::Utc> =
+            schedule["next_run_at"].as_str().unwrap().parse().unwrap();
+        assert!(next > clock::now());
+        assert!(
+            schedule["description"]["en"]
+                .as_str()
+                .unwrap()
+                .contains("no-op")
+        );
+    }
+    for username in ["case_worker1", "teacher1", "guardian1"] {
+        let session = app.login(username).await;
+        assert_eq!(
+            session.get("/api/jobs/schedules").await.status(),
+            StatusCode::FORBIDDEN,
+            "{username}"
+        );
+        assert_eq!(
+            session.get("/api/jobs/summary").await.status(),
+            StatusCode::FORBIDDEN,
+            "{username}"
+        );
+    }
+}
+
+async fn make_all_schedules_due(app: &TestApp) {
+    let mut tx = app.db.begin().await.unwrap();
+    let past = clock::now() - chrono::Duration::minutes(1);
+    with_tx!(&mut tx, |conn| {
+        sqlx::query("UPDATE schedules SET next_run_at = $1")
+            .bind(past)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    });
+    tx.commit().await.unwrap();
+}
+
+async fn scheduled_jobs(db: &Db) -> i64 {
+    with_db!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind LIKE 'schedule.%'")
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap()
+}
+
+async fn two_instances_run_each_due_slot_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let before = scheduled_jobs(&app.db).await;
+    make_all_schedules_due(&app).await;
+    let (first, second) = (
+        Db::connect(&app.database_url).await.unwrap(),
+        Db::connect(&app.database_url).await.unwrap(),
+    );
+    let (a, b) = tokio::join!(
+        schedules::enqueue_due(&first),
+        schedules::enqueue_due(&second)
+    );
+    let won = a.unwrap() + b.unwrap();
+    // The test app's own runner may have taken some slots too; together exactly one per schedule.
+    assert!(won <= 4);
+    assert_eq!(scheduled_jobs(&app.db).await - before, 4);
+    let again = schedules::enqueue_due(&first).await.unwrap();
+    assert_eq!(again, 0, "every schedule moved on to its next slot");
+
+    app.eventually("the scheduled jobs ran", || async {
+        let admin = app.login("admin1").await;
+        let schedules: Value = admin.get_json("/api/jobs/schedules").await;
+        schedules.as_array().unwrap().iter().all(|s| {
+            s["last_outcome"]
+                .as_str()
+                .is_some_and(|o| o.starts_with("ok"))
+        })
+    })
+    .await;
+}
+
+async fn a_job_that_keeps_failing_is_marked_failed_for_the_operator(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut tx = app.db.begin().await.unwrap();
+    let job = NewJob {
+        kind: "no.such.kind",
+        payload: "{}".into(),
+        idempotency_key: "test:failing".into(),
+        run_after: clock::now(),
+        max_attempts: 1,
+    };
+    jobs::enqueue(&mut tx, &job, clock::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    app.eventually("the job failed for good", || async {
+        let summary = app
+            .login("admin1")
+            .await
+            .get_json("/api/jobs/summary")
+            .await;
+        summary["failed"] == 1
+    })
+    .await;
+    let summary = app
+        .login("admin1")
+        .await
+        .get_json("/api/jobs/summary")
+        .await;
+    let failure = &summary["recent_failures"][0];
+    assert_eq!(failure["kind"], "no.such.kind");
+    assert_eq!(failure["attempts"], 1);
+    assert!(
+        failure["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("no handler")
+    );
+}
