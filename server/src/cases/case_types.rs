@@ -133,6 +133,15 @@ const RESULTS_DISPOSE_AFTER_2: &[(&str, Option<i32>)] = &[
     ("withdrawn", Some(2)),
 ];
 
+/// Placements, school choice and IKE decisions are kept ten years (IKE for the invoice audit);
+/// withdrawn applications two.
+const RESULTS_DISPOSE_AFTER_10: &[(&str, Option<i32>)] = &[
+    ("approved", Some(10)),
+    ("rejected", Some(10)),
+    ("dismissed", Some(10)),
+    ("withdrawn", Some(2)),
+];
+
 pub const SEEDS: &[CaseTypeSeed] = &[
     CaseTypeSeed {
         code: "leave",
@@ -152,12 +161,7 @@ pub const SEEDS: &[CaseTypeSeed] = &[
         statuses: FLOW,
         transitions: FLOW_TRANSITIONS,
         document_types: APPLICATION_DOCUMENTS,
-        result_types: &[
-            ("approved", Some(10)),
-            ("rejected", Some(10)),
-            ("dismissed", Some(10)),
-            ("withdrawn", Some(2)),
-        ],
+        result_types: RESULTS_DISPOSE_AFTER_10,
     },
     CaseTypeSeed {
         code: "school_choice",
@@ -167,12 +171,7 @@ pub const SEEDS: &[CaseTypeSeed] = &[
         statuses: FLOW,
         transitions: FLOW_TRANSITIONS,
         document_types: APPLICATION_DOCUMENTS,
-        result_types: &[
-            ("approved", Some(10)),
-            ("rejected", Some(10)),
-            ("dismissed", Some(10)),
-            ("withdrawn", Some(2)),
-        ],
+        result_types: RESULTS_DISPOSE_AFTER_10,
     },
     CaseTypeSeed {
         code: "ike",
@@ -185,13 +184,7 @@ pub const SEEDS: &[CaseTypeSeed] = &[
         statuses: FLOW,
         transitions: FLOW_TRANSITIONS,
         document_types: APPLICATION_DOCUMENTS,
-        // Kept for the later invoice audit.
-        result_types: &[
-            ("approved", Some(10)),
-            ("rejected", Some(10)),
-            ("dismissed", Some(10)),
-            ("withdrawn", Some(2)),
-        ],
+        result_types: RESULTS_DISPOSE_AFTER_10,
     },
     CaseTypeSeed {
         code: "grade_catalogue",
