@@ -15,7 +15,7 @@ use shared::personal_number::age_on;
 use uuid::Uuid;
 
 use crate::auth::password;
-use crate::store::{Db, Tx};
+use crate::store::{Db, Tx, follow_ups};
 use crate::{with_db, with_tx};
 
 pub use plan::MIN_PUPILS;
@@ -82,6 +82,7 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> anyhow::Result<DemoSumm
     .await??;
     insert(&mut tx, &plan, &hashes, Utc::now()).await?;
     tx.commit().await?;
+    teams(db).await?;
     Ok(DemoSummary {
         organisations: plan.organisations.len() as u64,
         persons: plan.persons.len() as u64,
@@ -92,6 +93,30 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> anyhow::Result<DemoSumm
         placements: plan.placements.len() as u64,
         accounts: plan.logins.len() as u64,
     })
+}
+
+/// Teams: the administrators run operations (and receive the exceptions of failed automated
+/// steps); the case workers share one team.
+async fn teams(db: &Db) -> anyhow::Result<()> {
+    let now = Utc::now();
+    for (team, duty) in [
+        (follow_ups::OPERATIONS_TEAM, "administrator"),
+        ("Elevhandläggning", "case_worker"),
+    ] {
+        let id = follow_ups::ensure_team(db, team, now).await?;
+        let members: Vec<Uuid> = with_db!(db, |pool| {
+            sqlx::query_scalar("SELECT DISTINCT person_id FROM duties WHERE duty = $1")
+                .bind(duty)
+                .fetch_all(pool)
+                .await
+        })?;
+        let mut tx = db.begin().await?;
+        for member in members {
+            follow_ups::add_member(&mut tx, id, member, now).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// The demo logins in their fixed order, with the children each guardian acts for on `today`

@@ -21,7 +21,7 @@ use crate::error::{AppError, AppResult, Json};
 use crate::startup::AppState;
 use crate::store::jobs::{self, JobRow};
 use crate::store::{Db, Tx};
-use crate::{applications, clock};
+use crate::{applications, clock, follow_ups};
 
 /// How long a claimed job is held before another runner may take it over.
 const LEASE: Duration = Duration::minutes(5);
@@ -92,6 +92,9 @@ async fn run_one(state: &AppState, job: JobRow) -> anyhow::Result<()> {
             let retry_at =
                 (job.attempts < job.max_attempts).then(|| clock::now() + backoff(job.attempts));
             jobs::fail(&state.db, job.id, &message, retry_at, clock::now()).await?;
+            if retry_at.is_none() {
+                follow_ups::raise_exception(&state.db, &job, &message).await?;
+            }
         }
     }
     Ok(())

@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod documents;
 pub mod error;
+pub mod follow_ups;
 pub mod jobs;
 pub mod openapi;
 pub mod register;

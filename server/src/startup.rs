@@ -17,7 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Config;
 use crate::documents::blob_store::BlobStore;
 use crate::store::{self, Db};
-use crate::{applications, auth, cases, clock, error, jobs, openapi, register};
+use crate::{applications, auth, cases, clock, error, follow_ups, jobs, openapi, register};
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -108,7 +108,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(register::router())
                 .merge(cases::router())
                 .merge(applications::router())
-                .merge(jobs::router()),
+                .merge(jobs::router())
+                .merge(follow_ups::router()),
         )
         .split_for_parts();
     let api = api

@@ -9,6 +9,7 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod follow_ups;
 pub mod jobs;
 pub mod messages;
 pub mod register;

@@ -5,6 +5,7 @@ pub mod api;
 pub mod applications;
 pub mod auth;
 pub mod cases;
+pub mod follow_ups;
 pub mod jobs;
 pub mod messages;
 pub mod personal_number;

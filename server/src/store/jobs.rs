@@ -135,3 +135,19 @@ pub async fn recent_failures(db: &Db, limit: u32) -> sqlx::Result<Vec<FailedJobR
     );
     crate::with_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
 }
+
+/// Runs a failed job again from the start, now.
+pub async fn requeue(tx: &mut Tx, id: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    with_tx!(tx, |conn| {
+        let changed = sqlx::query(
+            "UPDATE jobs SET status = 'pending', attempts = 0, run_after = $2, locked_until = NULL, updated_at = $2 \
+             WHERE id = $1 AND status = 'failed'",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    })
+}

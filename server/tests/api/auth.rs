@@ -268,6 +268,14 @@ async fn the_openapi_document_lists_every_endpoint(backend: Backend) {
         "/api/inbox",
         "/api/jobs/schedules",
         "/api/jobs/summary",
+        "/api/follow-ups",
+        "/api/follow-ups/{id}",
+        "/api/follow-ups/{id}/assignment",
+        "/api/follow-ups/{id}/shares",
+        "/api/follow-ups/{id}/status",
+        "/api/follow-ups/{id}/due-date",
+        "/api/follow-ups/{id}/retry",
+        "/api/teams",
     ] {
         assert!(paths.contains_key(path), "{path} in {:?}", paths.keys());
     }

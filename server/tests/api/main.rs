@@ -7,6 +7,7 @@ mod helpers;
 mod applications;
 mod auth;
 mod cases;
+mod follow_ups;
 mod jobs;
 mod register;
 mod store;
