@@ -209,7 +209,7 @@ async fn party_case(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult
 /// Tells the case's parties about a status their case type marks "notify", in their inbox.
 pub async fn notify_status(
     tx: &mut Tx,
-    _state: &AppState,
+    state: &AppState,
     case_id: Uuid,
     status: &str,
 ) -> sqlx::Result<()> {
@@ -233,7 +233,6 @@ pub async fn notify_status(
         "Your case {number} ({}) now has the status \"{}\". See My cases.",
         notice.type_name_en, notice.public_name_en
     );
-    let now = clock::now();
     for person in case_store::parties_in(tx, case_id).await? {
         let message = messages::NewMessage {
             person_id: person,
@@ -241,7 +240,7 @@ pub async fn notify_status(
             subject: (&subject_sv, &subject_en),
             body: (&body_sv, &body_en),
         };
-        messages::send(tx, &message, now).await?;
+        crate::messages::deliver(tx, state, &message).await?;
     }
     Ok(())
 }

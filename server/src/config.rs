@@ -23,6 +23,27 @@ pub struct Config {
     pub argon2_memory_kib: u32,
     /// Where case documents are stored: a directory (default `data/blobs`) or `s3://bucket/prefix`.
     pub blob_store_url: String,
+    /// Outgoing e-mail; `None` (no `SKOLFLYT_SMTP_HOST`) keeps messages in the inbox only.
+    pub smtp: Option<SmtpConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// `Skolflyt <noreply@kommun.se>`
+    pub from: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub security: SmtpSecurity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain SMTP: only for a relay on the same host or network.
+    None,
+    Starttls,
+    Tls,
 }
 
 impl Default for Config {
@@ -38,6 +59,7 @@ impl Default for Config {
             login_window_minutes: 15,
             argon2_memory_kib: 19 * 1024,
             blob_store_url: "data/blobs".to_owned(),
+            smtp: None,
         }
     }
 }
@@ -87,6 +109,30 @@ impl Config {
         parse("SKOLFLYT_ARGON2_MEMORY_KIB", &mut config.argon2_memory_kib)?;
         if let Some(url) = var("SKOLFLYT_BLOB_STORE_URL") {
             config.blob_store_url = url;
+        }
+        if let Some(host) = var("SKOLFLYT_SMTP_HOST") {
+            let security = match var("SKOLFLYT_SMTP_SECURITY").as_deref() {
+                None | Some("starttls") => SmtpSecurity::Starttls,
+                Some("tls") => SmtpSecurity::Tls,
+                Some("none") => SmtpSecurity::None,
+                Some(other) => {
+                    anyhow::bail!("SKOLFLYT_SMTP_SECURITY={other:?}: use none, starttls or tls")
+                }
+            };
+            let mut port = match security {
+                SmtpSecurity::Tls => 465,
+                _ => 587,
+            };
+            parse("SKOLFLYT_SMTP_PORT", &mut port)?;
+            config.smtp = Some(SmtpConfig {
+                host,
+                port,
+                from: var("SKOLFLYT_SMTP_FROM")
+                    .unwrap_or_else(|| "Skolflyt <noreply@skolflyt.invalid>".to_owned()),
+                username: var("SKOLFLYT_SMTP_USERNAME"),
+                password: var("SKOLFLYT_SMTP_PASSWORD"),
+                security,
+            });
         }
         Ok(config)
     }

@@ -21,7 +21,7 @@ use crate::error::{AppError, AppResult, Json};
 use crate::startup::AppState;
 use crate::store::jobs::{self, JobRow};
 use crate::store::{Db, Tx};
-use crate::{applications, clock, follow_ups};
+use crate::{applications, clock, follow_ups, messages};
 
 /// How long a claimed job is held before another runner may take it over.
 const LEASE: Duration = Duration::minutes(5);
@@ -93,6 +93,10 @@ async fn run_one(state: &AppState, job: JobRow) -> anyhow::Result<()> {
                 (job.attempts < job.max_attempts).then(|| clock::now() + backoff(job.attempts));
             jobs::fail(&state.db, job.id, &message, retry_at, clock::now()).await?;
             if retry_at.is_none() {
+                if job.kind == messages::EMAIL {
+                    let payload = serde_json::from_str(&job.payload).unwrap_or_default();
+                    messages::give_up(&state.db, &payload, &message).await?;
+                }
                 follow_ups::raise_exception(&state.db, &job, &message).await?;
             }
         }
@@ -113,6 +117,7 @@ async fn dispatch(state: &AppState, job: &JobRow) -> anyhow::Result<Tx> {
     match job.kind.as_str() {
         applications::leave::ROUTE => applications::leave::route(state, &payload).await,
         applications::leave::FINISH => applications::leave::finish(state, &payload).await,
+        messages::EMAIL => messages::send_email(state, &payload).await,
         kind if kind.starts_with("schedule.") => schedules::run(state, &payload).await,
         other => anyhow::bail!("no handler for job kind {other}"),
     }

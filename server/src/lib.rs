@@ -12,6 +12,7 @@ pub mod documents;
 pub mod error;
 pub mod follow_ups;
 pub mod jobs;
+pub mod messages;
 pub mod openapi;
 pub mod register;
 pub mod startup;

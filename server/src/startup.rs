@@ -17,7 +17,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Config;
 use crate::documents::blob_store::BlobStore;
 use crate::store::{self, Db};
-use crate::{applications, auth, cases, clock, error, follow_ups, jobs, openapi, register};
+use crate::{
+    applications, auth, cases, clock, error, follow_ups, jobs, messages, openapi, register,
+};
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -30,6 +32,8 @@ pub struct AppState {
     pub blobs: BlobStore,
     /// Wakes this process's job runner when a job was enqueued here.
     pub jobs_wakeup: Arc<Notify>,
+    /// Outgoing e-mail, when configured.
+    pub mailer: Option<messages::Mailer>,
 }
 
 pub struct Application {
@@ -51,6 +55,11 @@ impl Application {
             dummy_hash: auth::password::dummy_hash(config.argon2_memory_kib).into(),
             blobs: BlobStore::from_url(&config.blob_store_url)?,
             jobs_wakeup: Arc::new(Notify::new()),
+            mailer: config
+                .smtp
+                .as_ref()
+                .map(|smtp| messages::Mailer::from_config(smtp, config.public_url.clone()))
+                .transpose()?,
             config: Arc::new(config),
         };
         jobs::spawn_runner(state.clone());
@@ -109,7 +118,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(cases::router())
                 .merge(applications::router())
                 .merge(jobs::router())
-                .merge(follow_ups::router()),
+                .merge(follow_ups::router())
+                .merge(messages::router()),
         )
         .split_for_parts();
     let api = api

@@ -511,7 +511,7 @@ pub async fn route(state: &AppState, payload: &serde_json::Value) -> anyhow::Res
         subject: (&subject.0, &subject.1),
         body: (&body.0, &body.1),
     };
-    messages::send(&mut tx, &message, now).await?;
+    crate::messages::deliver(&mut tx, state, &message).await?;
     Ok(tx)
 }
 
@@ -631,7 +631,7 @@ pub async fn finish(state: &AppState, payload: &serde_json::Value) -> anyhow::Re
             subject: (&subject.0, &subject.1),
             body: (&body.0, &body.1),
         };
-        messages::send(&mut tx, &message, now).await?;
+        crate::messages::deliver(&mut tx, state, &message).await?;
     }
     Ok(tx)
 }

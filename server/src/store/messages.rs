@@ -13,13 +13,15 @@ pub struct NewMessage<'a> {
     pub body: (&'a str, &'a str),
 }
 
-pub async fn send(tx: &mut Tx, message: &NewMessage<'_>, now: DateTime<Utc>) -> sqlx::Result<()> {
+/// Puts the message in the person's inbox; returns its id.
+pub async fn send(tx: &mut Tx, message: &NewMessage<'_>, now: DateTime<Utc>) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
     with_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO inbox_messages (id, person_id, case_id, subject_sv, subject_en, body_sv, body_en, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
         )
-        .bind(Uuid::new_v4())
+        .bind(id)
         .bind(message.person_id)
         .bind(message.case_id)
         .bind(message.subject.0)
@@ -29,7 +31,7 @@ pub async fn send(tx: &mut Tx, message: &NewMessage<'_>, now: DateTime<Utc>) -> 
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        Ok(())
+        Ok(id)
     })
 }
 
@@ -55,4 +57,137 @@ pub async fn inbox(db: &Db, person: Uuid, limit: u32) -> sqlx::Result<Vec<Messag
         .bind(person)
         .fetch_all(pool)
         .await)
+}
+
+/// Where and whether a person takes e-mail: (address, e-mail wanted), read in the transaction.
+pub async fn email_contact(tx: &mut Tx, person: Uuid) -> sqlx::Result<(Option<String>, bool)> {
+    with_tx!(tx, |conn| {
+        sqlx::query_as(
+            "SELECT p.email, COALESCE(c.email_enabled, TRUE) FROM persons p \
+             LEFT JOIN contact_preferences c ON c.person_id = p.id WHERE p.id = $1",
+        )
+        .bind(person)
+        .fetch_one(&mut *conn)
+        .await
+    })
+}
+
+pub async fn contact(db: &Db, person: Uuid) -> sqlx::Result<(Option<String>, bool)> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT p.email, COALESCE(c.email_enabled, TRUE) FROM persons p \
+             LEFT JOIN contact_preferences c ON c.person_id = p.id WHERE p.id = $1",
+        )
+        .bind(person)
+        .fetch_one(pool)
+        .await
+    })
+}
+
+pub async fn set_email_enabled(
+    db: &Db,
+    person: Uuid,
+    enabled: bool,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    with_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "INSERT INTO contact_preferences (person_id, email_enabled, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+             ON CONFLICT (person_id) DO UPDATE SET email_enabled = $2, updated_at = $3",
+        )
+        .bind(person)
+        .bind(enabled)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    tx.commit().await
+}
+
+pub async fn add_delivery(
+    tx: &mut Tx,
+    message: Uuid,
+    person: Uuid,
+    address: Option<&str>,
+    status: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO message_deliveries (id, message_id, person_id, channel, address, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'email', $4, $5, $6, $6)",
+        )
+        .bind(id)
+        .bind(message)
+        .bind(person)
+        .bind(address)
+        .bind(status)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(id)
+    })
+}
+
+/// A queued e-mail with its message and the recipient's language.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub id: Uuid,
+    pub status: String,
+    pub address: Option<String>,
+    pub case_id: Option<Uuid>,
+    pub subject_sv: String,
+    pub subject_en: String,
+    pub body_sv: String,
+    pub body_en: String,
+    pub locale: Option<String>,
+}
+
+pub async fn delivery(db: &Db, id: Uuid) -> sqlx::Result<Option<DeliveryRow>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT d.id, d.status, d.address, m.case_id, m.subject_sv, m.subject_en, m.body_sv, m.body_en, a.locale \
+             FROM message_deliveries d JOIN inbox_messages m ON m.id = d.message_id \
+             LEFT JOIN accounts a ON a.person_id = d.person_id WHERE d.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+    })
+}
+
+pub async fn set_delivery_status(
+    tx: &mut Tx,
+    id: Uuid,
+    status: &str,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE message_deliveries SET status = $2, error = $3, updated_at = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(error)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    })
+}
+
+/// Delivery statuses of the messages about a case: (person, status).
+pub async fn deliveries_for_case(db: &Db, case_id: Uuid) -> sqlx::Result<Vec<(Uuid, String)>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT d.person_id, d.status FROM message_deliveries d JOIN inbox_messages m ON m.id = d.message_id \
+             WHERE m.case_id = $1 ORDER BY d.created_at",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await
+    })
 }

@@ -276,6 +276,7 @@ async fn the_openapi_document_lists_every_endpoint(backend: Backend) {
         "/api/follow-ups/{id}/due-date",
         "/api/follow-ups/{id}/retry",
         "/api/teams",
+        "/api/me/contact",
     ] {
         assert!(paths.contains_key(path), "{path} in {:?}", paths.keys());
     }

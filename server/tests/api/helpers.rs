@@ -67,12 +67,17 @@ pub struct TestApp {
 pub const TEST_PUPILS: u32 = 150;
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Like [`spawn_app`], with the configuration adjusted first (e.g. an SMTP server).
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("test.db").display()),
         Backend::Postgres(admin_url) => fresh_postgres_database(&admin_url).await,
     };
-    let config = Config {
+    let mut config = Config {
         database_url: database_url.clone(),
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         dist_dir: dir.path().join("no-dist"),
@@ -81,6 +86,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         blob_store_url: dir.path().join("blobs").display().to_string(),
         ..Config::default()
     };
+    configure(&mut config);
     let argon2_memory_kib = config.argon2_memory_kib;
     let app = Application::build(config).await.expect("app builds");
     let db = app.db().clone();

@@ -9,5 +9,6 @@ mod auth;
 mod cases;
 mod follow_ups;
 mod jobs;
+mod messages;
 mod register;
 mod store;

@@ -1,0 +1,203 @@
+//! The communication module: every message reaches the person's in-app inbox, and, when SMTP
+//! is configured and the person has an address and has not opted out, an e-mail. Each e-mail
+//! is a job keyed by its delivery, sent with a Message-ID derived from that key, so a retry
+//! can be recognised downstream and never counts as a new message.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::config::{SmtpConfig, SmtpSecurity};
+use crate::error::{AppResult, Json};
+use crate::startup::AppState;
+use crate::store::messages::{self as store, NewMessage};
+use crate::store::{Db, Tx};
+use crate::{clock, jobs};
+
+pub const EMAIL: &str = "messages.email";
+
+/// Sends e-mail over SMTP; absent when no SMTP server is configured.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    /// The domain of Message-IDs.
+    domain: String,
+    public_url: Option<String>,
+}
+
+impl Mailer {
+    pub fn from_config(smtp: &SmtpConfig, public_url: Option<String>) -> anyhow::Result<Mailer> {
+        let builder = match smtp.security {
+            SmtpSecurity::None => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+            }
+            SmtpSecurity::Starttls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?
+            }
+            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
+        };
+        let mut builder = builder.port(smtp.port);
+        if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        let from: Mailbox = smtp
+            .from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("SKOLFLYT_SMTP_FROM: {e}"))?;
+        let domain = from.email.domain().to_owned();
+        Ok(Mailer {
+            transport: builder.build(),
+            from,
+            domain,
+            public_url,
+        })
+    }
+}
+
+/// Puts a message in the person's inbox and, if e-mail is on, queues its e-mail: all inside the
+/// caller's transaction, so a rolled-back action sends nothing.
+pub async fn deliver(tx: &mut Tx, state: &AppState, message: &NewMessage<'_>) -> sqlx::Result<()> {
+    let now = clock::now();
+    let message_id = store::send(tx, message, now).await?;
+    if state.mailer.is_none() {
+        return Ok(());
+    }
+    let (address, wanted) = store::email_contact(tx, message.person_id).await?;
+    let status = match (&address, wanted) {
+        (None, _) => "no_contact",
+        (Some(_), false) => "opted_out",
+        (Some(_), true) => "queued",
+    };
+    let delivery = store::add_delivery(
+        tx,
+        message_id,
+        message.person_id,
+        address.as_deref(),
+        status,
+        now,
+    )
+    .await?;
+    if status == "queued" {
+        let payload = serde_json::json!({ "delivery_id": delivery });
+        jobs::enqueue(tx, EMAIL, &payload, format!("{EMAIL}:{delivery}")).await?;
+    }
+    Ok(())
+}
+
+/// Job: send one queued e-mail. Its effect outside the database (the SMTP send) comes first;
+/// the delivery is marked sent in the job's own transaction.
+pub async fn send_email(state: &AppState, payload: &serde_json::Value) -> anyhow::Result<Tx> {
+    let id: Uuid = payload["delivery_id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("payload without delivery_id"))?
+        .parse()?;
+    let delivery = store::delivery(&state.db, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no delivery {id}"))?;
+    let mut tx = state.db.begin().await?;
+    if delivery.status != "queued" {
+        return Ok(tx);
+    }
+    let mailer = state
+        .mailer
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("e-mail is not configured"))?;
+    let to: Mailbox = delivery
+        .address
+        .as_deref()
+        .ok_or_else(|| anyhow::anyhow!("no address"))?
+        .parse()?;
+    let english = delivery.locale.as_deref() == Some("en");
+    let (subject, body) = if english {
+        (&delivery.subject_en, &delivery.body_en)
+    } else {
+        (&delivery.subject_sv, &delivery.body_sv)
+    };
+    let link = match (&mailer.public_url, delivery.case_id) {
+        (Some(url), Some(case)) => format!("\n\n{}/my/cases/{case}", url.trim_end_matches('/')),
+        _ => String::new(),
+    };
+    let footer = if english {
+        "This message was sent by Skolflyt. You can turn e-mail off in Skolflyt; the messages stay in your inbox."
+    } else {
+        "Meddelandet skickades av Skolflyt. Du kan stänga av e-post i Skolflyt; meddelandena finns kvar i din inkorg."
+    };
+    let email = Message::builder()
+        .from(mailer.from.clone())
+        .to(to)
+        .subject(subject)
+        .message_id(Some(format!("<{id}@{}>", mailer.domain)))
+        .header(ContentType::TEXT_PLAIN)
+        .body(format!("{body}{link}\n\n--\n{footer}\n"))?;
+    mailer.transport.send(email).await?;
+    store::set_delivery_status(&mut tx, id, "sent", None, clock::now()).await?;
+    Ok(tx)
+}
+
+/// When an e-mail has used up its attempts, its delivery is marked failed.
+pub async fn give_up(db: &Db, payload: &serde_json::Value, error: &str) -> anyhow::Result<()> {
+    if let Some(id) = payload["delivery_id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+    {
+        let mut tx = db.begin().await?;
+        store::set_delivery_status(&mut tx, id, "failed", Some(error), clock::now()).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_contact, set_contact))
+}
+
+/// How the signed-in person is reached besides the inbox.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ContactPreferences {
+    /// From the register; read-only here.
+    pub email: Option<String>,
+    pub email_enabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ContactUpdate {
+    pub email_enabled: bool,
+}
+
+#[utoipa::path(get, path = "/me/contact", tag = "applications",
+    responses((status = 200, body = ContactPreferences), (status = 401, body = shared::api::ErrorEnvelope)))]
+async fn get_contact(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<ContactPreferences>> {
+    let (email, email_enabled) = store::contact(&state.db, user.person_id).await?;
+    Ok(Json(ContactPreferences {
+        email,
+        email_enabled,
+    }))
+}
+
+#[utoipa::path(put, path = "/me/contact", tag = "applications", request_body = ContactUpdate,
+    responses((status = 204, description = "Saved"), (status = 401, body = shared::api::ErrorEnvelope)))]
+async fn set_contact(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(update): Json<ContactUpdate>,
+) -> AppResult<StatusCode> {
+    store::set_email_enabled(
+        &state.db,
+        user.person_id,
+        update.email_enabled,
+        clock::now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,206 @@
+//! Messages: the inbox always, e-mail through a real SMTP server (an in-process mailin sink)
+//! when configured, with contact preferences and delivery status per recipient.
+
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Datelike, Days};
+use mailin_embedded::response::OK;
+use mailin_embedded::{Handler, Response, Server};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use skolflyt::config::{SmtpConfig, SmtpSecurity};
+use skolflyt::store::messages;
+
+use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::on_both_databases;
+
+on_both_databases!(
+    notices_reach_the_inbox_and_by_email_with_a_stable_message_id,
+    a_person_who_opts_out_gets_no_email_but_the_inbox_message,
+);
+
+/// One received e-mail: recipients and the raw message.
+#[derive(Debug, Clone)]
+struct Received {
+    to: Vec<String>,
+    data: String,
+}
+
+#[derive(Clone, Default)]
+struct Sink {
+    received: Arc<Mutex<Vec<Received>>>,
+    current: Arc<Mutex<(Vec<String>, Vec<u8>)>>,
+}
+
+impl Handler for Sink {
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        *self.current.lock().unwrap() = (to.to_vec(), Vec::new());
+        OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.lock().unwrap().1.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        let (to, data) = std::mem::take(&mut *self.current.lock().unwrap());
+        // Undo quoted-printable's soft line breaks, so assertions can look for whole lines.
+        let data = String::from_utf8_lossy(&data).replace("=\r\n", "");
+        self.received.lock().unwrap().push(Received { to, data });
+        OK
+    }
+}
+
+/// Starts the SMTP sink on a free port; returns what it receives and the port.
+fn start_sink() -> (Arc<Mutex<Vec<Received>>>, u16) {
+    let sink = Sink::default();
+    let received = sink.received.clone();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut server = Server::new(sink);
+    server.with_name("sink.test").with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    (received, port)
+}
+
+async fn app_with_email(backend: Backend) -> (TestApp, Arc<Mutex<Vec<Received>>>) {
+    let (received, port) = start_sink();
+    let app = spawn_app_with(backend, |config| {
+        config.smtp = Some(SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            from: "Norrfjärdens kommun <skolflyt@norrfjarden.example>".into(),
+            username: None,
+            password: None,
+            security: SmtpSecurity::None,
+        });
+        config.public_url = Some("https://skolflyt.norrfjarden.example".into());
+    })
+    .await;
+    (app, received)
+}
+
+fn next_monday(today: chrono::NaiveDate) -> chrono::NaiveDate {
+    today + Days::new(7 - today.weekday().num_days_from_monday() as u64)
+}
+
+async fn email_of(app: &TestApp, username: &str) -> String {
+    messages::contact(&app.db, app.account(username).person_id)
+        .await
+        .unwrap()
+        .0
+        .expect("demo guardians have e-mail")
+}
+
+async fn apply_for_leave(app: &TestApp) -> String {
+    let child = app.account("guardian1").children[0];
+    let from = next_monday(app.today);
+    let response = app
+        .login("guardian1")
+        .await
+        .post_json(
+            "/api/applications/leave",
+            json!({ "pupil_id": child, "from": from, "to": from, "reason": "Tandläkare" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let submitted: Value = response.json().await.unwrap();
+    submitted["case_id"].as_str().unwrap().to_owned()
+}
+
+async fn notices_reach_the_inbox_and_by_email_with_a_stable_message_id(backend: Backend) {
+    let (app, received) = app_with_email(backend).await;
+    let case_id = apply_for_leave(&app).await;
+    let (first, second) = (
+        email_of(&app, "guardian1").await,
+        email_of(&app, "guardian2").await,
+    );
+    app.eventually("both guardians got an e-mail", || async {
+        let got = received.lock().unwrap();
+        [&first, &second]
+            .iter()
+            .all(|address| got.iter().any(|r| r.to.iter().any(|to| to == *address)))
+    })
+    .await;
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 2, "one e-mail per guardian");
+    for mail in &got {
+        assert!(mail.data.contains("Message-ID: <"), "{}", mail.data);
+        assert!(mail.data.contains("@norrfjarden.example>"), "{}", mail.data);
+        assert!(
+            mail.data.contains(&format!("/my/cases/{case_id}")),
+            "links to the case"
+        );
+    }
+    let ids: std::collections::BTreeSet<&str> = got
+        .iter()
+        .map(|m| {
+            let start = m.data.find("Message-ID: <").unwrap();
+            let end = start + m.data[start..].find('>').unwrap();
+            &m.data[start..=end]
+        })
+        .collect();
+    assert_eq!(ids.len(), 2, "distinct deliveries, distinct ids");
+    let statuses = messages::deliveries_for_case(&app.db, case_id.parse().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        statuses.iter().all(|(_, status)| status == "sent"),
+        "{statuses:?}"
+    );
+    let inbox = app.login("guardian2").await.get_json("/api/inbox").await;
+    assert_eq!(inbox.as_array().unwrap().len(), 1);
+}
+
+async fn a_person_who_opts_out_gets_no_email_but_the_inbox_message(backend: Backend) {
+    let (app, received) = app_with_email(backend).await;
+    let second = app.login("guardian2").await;
+    let contact = second.get_json("/api/me/contact").await;
+    assert_eq!(contact["email_enabled"], true);
+    let off = second
+        .send(
+            Method::PUT,
+            "/api/me/contact",
+            Some(json!({ "email_enabled": false })),
+            true,
+        )
+        .await;
+    assert_eq!(off.status(), StatusCode::NO_CONTENT);
+
+    let case_id = apply_for_leave(&app).await;
+    let first = email_of(&app, "guardian1").await;
+    app.eventually("guardian1's e-mail", || async {
+        received
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| r.to.contains(&first))
+    })
+    .await;
+    let statuses = messages::deliveries_for_case(&app.db, case_id.parse().unwrap())
+        .await
+        .unwrap();
+    let of = |username: &str| {
+        let person = app.account(username).person_id;
+        statuses
+            .iter()
+            .find(|(p, _)| *p == person)
+            .map(|(_, s)| s.clone())
+    };
+    assert_eq!(of("guardian2").as_deref(), Some("opted_out"));
+    assert_eq!(of("guardian1").as_deref(), Some("sent"));
+    assert_eq!(received.lock().unwrap().len(), 1);
+    assert_eq!(
+        second
+            .get_json("/api/inbox")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
