@@ -45,31 +45,36 @@ pub async fn enqueue(tx: &mut Tx, job: &NewJob<'_>, now: DateTime<Utc>) -> sqlx:
     })
 }
 
-/// Claims the next due job (or one whose lease ran out) for `lease`. PostgreSQL skips rows
-/// other instances hold; SQLite has a single writer, so the claim is atomic anyway.
-pub async fn claim(db: &Db, now: DateTime<Utc>, lease: Duration) -> sqlx::Result<Option<JobRow>> {
+/// Claims up to `limit` due jobs (or ones whose lease ran out) for `lease`. PostgreSQL skips
+/// rows other instances hold; SQLite has a single writer, so the claim is atomic anyway.
+pub async fn claim(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: u32,
+) -> sqlx::Result<Vec<JobRow>> {
     let skip_locked = match db {
         Db::Sqlite { .. } => "",
         Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
     };
     let sql = format!(
         "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, updated_at = $1 \
-         WHERE id = (SELECT id FROM jobs \
-                     WHERE (status = 'pending' AND run_after <= $1) \
-                        OR (status = 'running' AND locked_until < $1) \
-                     ORDER BY run_after, id LIMIT 1{skip_locked}) \
+         WHERE id IN (SELECT id FROM jobs \
+                      WHERE (status = 'pending' AND run_after <= $1) \
+                         OR (status = 'running' AND locked_until < $1) \
+                      ORDER BY run_after, id LIMIT {limit}{skip_locked}) \
          RETURNING id, kind, payload, idempotency_key, attempts, max_attempts"
     );
     let mut tx = db.begin().await?;
-    let job = with_tx!(&mut tx, |conn| {
+    let jobs = with_tx!(&mut tx, |conn| {
         sqlx::query_as(&sql)
             .bind(now)
             .bind(now + lease)
-            .fetch_optional(&mut *conn)
+            .fetch_all(&mut *conn)
             .await?
     });
     tx.commit().await?;
-    Ok(job)
+    Ok(jobs)
 }
 
 /// Marks the job done inside the transaction that holds its effects.

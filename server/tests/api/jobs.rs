@@ -151,3 +151,71 @@ async fn a_job_that_keeps_failing_is_marked_failed_for_the_operator(backend: Bac
             .contains("no handler")
     );
 }
+
+/// Two `skolflyt serve` processes on one PostgreSQL drain 10,000 jobs; every job is claimed
+/// once (a second claim would have raised its attempt count).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_server_processes_run_ten_thousand_jobs_exactly_once() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let app = spawn_app(backend).await;
+    let mut servers: Vec<std::process::Child> = (0..2)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_skolflyt"))
+                .arg("serve")
+                .env("SKOLFLYT_DATABASE_URL", &app.database_url)
+                .env("SKOLFLYT_BIND", "127.0.0.1:0")
+                .env(
+                    "SKOLFLYT_BLOB_STORE_URL",
+                    std::env::temp_dir().join("skolflyt-two-processes"),
+                )
+                .env("SKOLFLYT_LOG", "warn")
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("start skolflyt serve")
+        })
+        .collect();
+    let now = clock::now();
+    let mut tx = app.db.begin().await.unwrap();
+    for n in 0..10_000 {
+        let job = NewJob {
+            kind: skolflyt::jobs::NOOP,
+            payload: "{}".into(),
+            idempotency_key: format!("two-processes:{n}"),
+            run_after: now,
+            max_attempts: 3,
+        };
+        jobs::enqueue(&mut tx, &job, now).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let done = || async {
+        with_db!(&app.db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM jobs WHERE kind = 'jobs.noop' AND status = 'done'",
+            )
+            .fetch_one(pool)
+            .await
+        })
+        .unwrap()
+    };
+    for _ in 0..1200 {
+        if done().await == 10_000 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for server in &mut servers {
+        let _ = server.kill();
+        let _ = server.wait();
+    }
+    assert_eq!(done().await, 10_000, "every job ran");
+    let claimed_twice: i64 = with_db!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'jobs.noop' AND attempts <> 1")
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    assert_eq!(claimed_twice, 0, "no job was claimed twice");
+}
