@@ -1,7 +1,10 @@
 //! The client for the server's JSON API under `/api`: one function per endpoint, and the only
 //! place in the app that does HTTP (docs/API.md describes the envelopes).
 
+pub mod applications;
 pub mod auth;
+pub mod cases;
+pub mod messages;
 pub mod register;
 
 use gloo_net::http::{RequestBuilder, Response};
@@ -80,6 +83,11 @@ async fn get_json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, Api
 /// Sends a state-changing request; every one except login carries the session's CSRF token.
 fn with_csrf(request: RequestBuilder, csrf_token: &str) -> RequestBuilder {
     request.header(shared::auth::CSRF_HEADER, csrf_token)
+}
+
+/// A state-changing request without a body (confirm, withdraw, close).
+async fn send_empty(request: RequestBuilder, csrf_token: &str) -> Result<Response, ApiError> {
+    ensure_ok(with_csrf(request, csrf_token).build()?.send().await?).await
 }
 
 async fn send_json<B: Serialize + ?Sized>(

@@ -11,8 +11,11 @@ use shared::auth::Locale as ApiLocale;
 use crate::api::{self, ApiError};
 use crate::components::{ErrorAlert, Loading};
 use crate::i18n::{I18nContextProvider, I18nLocaleTrait, Locale, t, t_string, use_i18n};
-use crate::pages::home::{Section, sections};
-use crate::pages::{HomePage, LoginPage, NotFound, PupilPage, UnitPage};
+use crate::nav::{self, NavLink};
+use crate::pages::{
+    CasePage, HomePage, InboxPage, LeaveApplicationPage, LoginPage, MyCasePage, MyCasesPage,
+    NotFound, OwnCasesPage, PupilPage, QueuePage, SubtasksPage, UnitPage,
+};
 use crate::session::{Auth, Session, api_locale, use_session};
 
 #[component]
@@ -69,6 +72,62 @@ fn Shell() -> impl IntoView {
                         redirect_path=|| "/login"
                         fallback=SessionPending
                     />
+                    <ProtectedRoute
+                        path=path!("/leave/new")
+                        view=LeaveApplicationPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/my/cases")
+                        view=MyCasesPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/my/cases/:id")
+                        view=MyCasePage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/inbox")
+                        view=InboxPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/cases")
+                        view=OwnCasesPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/cases/queue")
+                        view=QueuePage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/cases/:id")
+                        view=CasePage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/subtasks")
+                        view=SubtasksPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -110,13 +169,13 @@ fn SiteHeader() -> impl IntoView {
                     <LanguageSwitch />
                 </div>
             </div>
-            {move || roles.get().map(|roles| view! { <MainNav sections=sections(&roles) /> })}
+            {move || roles.get().map(|roles| view! { <MainNav links=nav::links(&roles) /> })}
         </header>
     }
 }
 
 #[component]
-fn MainNav(sections: Vec<Section>) -> impl IntoView {
+fn MainNav(links: Vec<NavLink>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <nav class="main-nav" aria-label=move || t_string!(i18n, nav.label)>
@@ -126,17 +185,42 @@ fn MainNav(sections: Vec<Section>) -> impl IntoView {
                         {t!(i18n, nav.home)}
                     </A>
                 </li>
-                // Plain links: `<A>` would mark each of these in-page links as the current page
-                // while on "/". The router still handles the click.
-                {sections
+                {links
                     .into_iter()
-                    .map(|section| {
-                        view! {
-                            <li>
-                                <a href=format!("/#{}", section.id())>
-                                    {move || section.title(i18n)}
-                                </a>
-                            </li>
+                    .map(|link| match link {
+                        NavLink::Section(section) => match section.page() {
+                            Some(href) => {
+                                view! {
+                                    <li>
+                                        <A href=href exact=true>
+                                            {move || section.title(i18n)}
+                                        </A>
+                                    </li>
+                                }
+                                    .into_any()
+                            }
+                            // Plain links: `<A>` would mark each of the start page's in-page
+                            // links as the current page while on "/". The router still handles
+                            // the click.
+                            None => {
+                                let href = format!("/#{}", section.id());
+                                view! {
+                                    <li>
+                                        <a href=href>{move || section.title(i18n)}</a>
+                                    </li>
+                                }
+                                    .into_any()
+                            }
+                        },
+                        NavLink::Page(page) => {
+                            view! {
+                                <li>
+                                    <A href=page.href() exact=true>
+                                        {move || page.title(i18n)}
+                                    </A>
+                                </li>
+                            }
+                                .into_any()
                         }
                     })
                     .collect_view()}

@@ -1,12 +1,18 @@
 //! Pieces several pages share.
 
+mod decision;
+mod documents;
 mod error_alert;
+mod form;
 mod paged;
 mod pupil_name;
 mod record;
 mod table;
 
+pub use decision::DecisionFacts;
+pub use documents::DocumentList;
 pub use error_alert::ErrorAlert;
+pub use form::{ErrorSummary, FieldErrors, FieldMessage};
 pub use paged::Paged;
 pub use pupil_name::{PupilName, summary_name};
 pub use record::{RecordPage, use_record};

@@ -3,8 +3,10 @@
 mod api;
 mod app;
 mod components;
+mod files;
 mod format;
 mod labels;
+mod nav;
 mod pages;
 mod session;
 

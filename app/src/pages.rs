@@ -1,14 +1,20 @@
 //! One module per feature word; each page sets its title and has one `<h1>`.
 
+pub mod applications;
+pub mod cases;
 pub mod home;
 mod login;
+mod messages;
 mod not_found;
 mod placements;
 pub mod pupils;
 pub mod units;
 
+pub use applications::{LeaveApplicationPage, MyCasePage, MyCasesPage};
+pub use cases::{CasePage, OwnCasesPage, QueuePage, SubtasksPage};
 pub use home::HomePage;
 pub use login::LoginPage;
+pub use messages::InboxPage;
 pub use not_found::NotFound;
 pub use pupils::PupilPage;
 pub use units::UnitPage;

@@ -28,6 +28,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_case))
         .routes(routes!(withdraw))
         .routes(routes!(inbox))
+        .routes(routes!(mark_read))
+        // A 5 MB attachment is about 6.7 MB in base64.
+        .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
+}
+
+/// Marks one of my messages read.
+#[utoipa::path(post, path = "/inbox/{id}/read", tag = "applications",
+    params(("id" = Uuid, Path, description = "Message id")),
+    responses((status = 204, description = "Marked read"), (status = 404, body = shared::api::ErrorEnvelope)))]
+async fn mark_read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::http::StatusCode> {
+    if messages::mark_read(&state.db, user.person_id, id, clock::now()).await? {
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// The cases where I am the applicant or a co-applicant, newest first.

@@ -2,7 +2,9 @@
 
 use gloo_net::http::{Request, RequestBuilder};
 use shared::api::Page;
-use shared::register::{GroupSummary, PupilDetail, PupilSummary, UnitDetail, UnitSummary};
+use shared::register::{
+    GroupSummary, PupilDetail, PupilSummary, StaffMember, UnitDetail, UnitSummary,
+};
 use uuid::Uuid;
 
 use super::{ApiError, get_json};
@@ -44,4 +46,9 @@ pub async fn unit(id: Uuid) -> Result<UnitDetail, ApiError> {
 /// `GET /api/groups`: the groups the reader works with.
 pub async fn groups(cursor: Option<String>) -> Result<Page<GroupSummary>, ApiError> {
     get_json(with_cursor(Request::get("/api/groups"), cursor.as_deref())).await
+}
+
+/// `GET /api/staff`: colleagues with a current duty (staff only), e.g. for a subtask.
+pub async fn staff() -> Result<Vec<StaffMember>, ApiError> {
+    get_json(Request::get("/api/staff")).await
 }

@@ -47,6 +47,8 @@ fn describe(i18n: I18n, error: &ApiError) -> String {
         "not_found" => t_string!(i18n, errors.not_found),
         "csrf" => t_string!(i18n, errors.csrf),
         "validation" => t_string!(i18n, errors.validation),
+        "conflict" => t_string!(i18n, errors.conflict),
+        "bad_request" => t_string!(i18n, errors.bad_request),
         "internal" => t_string!(i18n, errors.internal),
         "invalid_credentials" => t_string!(i18n, login.invalid_credentials),
         "too_many_attempts" => t_string!(i18n, login.too_many_attempts),

@@ -24,10 +24,16 @@ where
     V: IntoView + 'static,
 {
     let i18n = use_i18n();
-    let first = LocalResource::new(move || fetch(None));
     let more = RwSignal::new(Vec::<T>::new());
     // The cursor after the last page "Visa fler" loaded; `None` until then.
     let later_cursor = RwSignal::new(None::<Option<String>>);
+    // `fetch` may read signals (filters, an action's version): the list then loads again from
+    // its first page.
+    let first = LocalResource::new(move || {
+        more.set(Vec::new());
+        later_cursor.set(None);
+        fetch(None)
+    });
     let load_more = Action::new_local(move |cursor: &String| {
         let request = fetch(Some(cursor.clone()));
         async move {

@@ -10,6 +10,7 @@ use crate::I18n;
 use crate::components::use_page_title;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels;
+use crate::pages::cases::{LeaveDecisions, Queue};
 use crate::pages::pupils::PupilList;
 use crate::pages::units::UnitList;
 use crate::session::use_session;
@@ -20,6 +21,8 @@ pub enum Section {
     Children,
     MyDetails,
     Groups,
+    /// Leave applications routed to a mentor or principal for decision.
+    LeaveDecisions,
     School,
     ProviderUnits,
     DistributionQueue,
@@ -27,15 +30,15 @@ pub enum Section {
 }
 
 impl Section {
-    fn for_role(role: Role) -> Self {
+    fn for_role(role: Role) -> &'static [Self] {
         match role {
-            Role::Guardian => Section::Children,
-            Role::Pupil => Section::MyDetails,
-            Role::Teacher => Section::Groups,
-            Role::Principal => Section::School,
-            Role::ProviderAdmin => Section::ProviderUnits,
-            Role::CaseWorker | Role::Registrar => Section::DistributionQueue,
-            Role::Admin => Section::AllUnits,
+            Role::Guardian => &[Section::Children],
+            Role::Pupil => &[Section::MyDetails],
+            Role::Teacher => &[Section::Groups, Section::LeaveDecisions],
+            Role::Principal => &[Section::School, Section::LeaveDecisions],
+            Role::ProviderAdmin => &[Section::ProviderUnits],
+            Role::CaseWorker | Role::Registrar => &[Section::DistributionQueue],
+            Role::Admin => &[Section::AllUnits],
         }
     }
 
@@ -44,6 +47,7 @@ impl Section {
             Section::Children => "children",
             Section::MyDetails => "my-details",
             Section::Groups => "groups",
+            Section::LeaveDecisions => "leave-decisions",
             Section::School => "school",
             Section::ProviderUnits => "provider-units",
             Section::DistributionQueue => "distribution-queue",
@@ -56,10 +60,19 @@ impl Section {
             Section::Children => t_string!(i18n, guardian.title),
             Section::MyDetails => t_string!(i18n, pupil.title),
             Section::Groups => t_string!(i18n, teacher.title),
+            Section::LeaveDecisions => t_string!(i18n, leave_decisions.title),
             Section::School => t_string!(i18n, principal.title),
             Section::ProviderUnits => t_string!(i18n, provider.title),
             Section::DistributionQueue => t_string!(i18n, queue.title),
             Section::AllUnits => t_string!(i18n, admin.title),
+        }
+    }
+
+    /// A page of the section's own, if it has one; the main navigation links there instead.
+    pub fn page(self) -> Option<&'static str> {
+        match self {
+            Section::DistributionQueue => Some("/cases/queue"),
+            _ => None,
         }
     }
 
@@ -77,25 +90,27 @@ impl Section {
             }
             .into_any(),
             Section::Groups => view! { <teacher::Groups level /> }.into_any(),
+            Section::LeaveDecisions => view! { <LeaveDecisions caption /> }.into_any(),
             Section::School => view! { <principal::School level /> }.into_any(),
             // The server scopes the list: the provider's own units, or all for an admin.
             Section::ProviderUnits | Section::AllUnits => view! { <UnitList caption /> }.into_any(),
-            // Cases arrive with the e-services; until then the queue is always empty.
-            Section::DistributionQueue => {
-                view! { <p class="empty-state">{t!(i18n, queue.empty)}</p> }.into_any()
-            }
+            Section::DistributionQueue => view! { <Queue level /> }.into_any(),
         }
     }
 }
 
 /// The sections for a set of roles, in the order of [`Role::ALL`], each once (case workers
-/// and registrars share the queue).
+/// and registrars share the queue, teachers and principals the leave to decide).
 pub fn sections(roles: &[Role]) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     for role in Role::ALL {
-        let section = Section::for_role(role);
-        if roles.contains(&role) && !sections.contains(&section) {
-            sections.push(section);
+        if !roles.contains(&role) {
+            continue;
+        }
+        for &section in Section::for_role(role) {
+            if !sections.contains(&section) {
+                sections.push(section);
+            }
         }
     }
     sections
@@ -167,10 +182,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_role_gets_a_section_in_a_fixed_order() {
+    fn each_role_gets_its_sections_in_a_fixed_order() {
         assert_eq!(
             sections(&[Role::Teacher, Role::Guardian]),
-            [Section::Children, Section::Groups]
+            [Section::Children, Section::Groups, Section::LeaveDecisions]
+        );
+    }
+
+    #[test]
+    fn teachers_and_principals_share_the_leave_to_decide() {
+        assert_eq!(
+            sections(&[Role::Teacher, Role::Principal]),
+            [Section::Groups, Section::LeaveDecisions, Section::School]
         );
     }
 

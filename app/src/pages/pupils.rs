@@ -13,6 +13,7 @@ use crate::components::{
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::group_kind;
+use crate::pages::applications::LeaveHistory;
 use crate::pages::placements::{PlacementCells, PlacementHeaders};
 
 /// The pupils the reader may see (a guardian's children, a pupil themselves), as a table.
@@ -143,6 +144,7 @@ fn PupilDetails(pupil: PupilDetail) -> impl IntoView {
         placements,
     } = pupil;
     let name = summary_name(&summary);
+    let pupil_id = summary.id;
     let address = address.map(|a| format!("{}, {} {}", a.street, a.postal_code, a.city));
     let groups = summary
         .groups
@@ -245,6 +247,10 @@ fn PupilDetails(pupil: PupilDetail) -> impl IntoView {
                 }
                     .into_any()
             }}
+        </section>
+        <section>
+            <h2>{t!(i18n, pupils.leave)}</h2>
+            <LeaveHistory pupil_id />
         </section>
     }
 }

@@ -191,3 +191,22 @@ pub async fn deliveries_for_case(db: &Db, case_id: Uuid) -> sqlx::Result<Vec<(Uu
         .await
     })
 }
+
+/// Marks the person's own message read; false if it is not theirs.
+pub async fn mark_read(db: &Db, person: Uuid, id: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let changed = with_tx!(&mut tx, |conn| {
+        sqlx::query(
+            "UPDATE inbox_messages SET read_at = COALESCE(read_at, $3), updated_at = $3 \
+             WHERE id = $1 AND person_id = $2",
+        )
+        .bind(id)
+        .bind(person)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    });
+    tx.commit().await?;
+    Ok(changed == 1)
+}

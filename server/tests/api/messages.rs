@@ -152,8 +152,25 @@ async fn notices_reach_the_inbox_and_by_email_with_a_stable_message_id(backend: 
         statuses.iter().all(|(_, status)| status == "sent"),
         "{statuses:?}"
     );
-    let inbox = app.login("guardian2").await.get_json("/api/inbox").await;
+    let second = app.login("guardian2").await;
+    let inbox = second.get_json("/api/inbox").await;
     assert_eq!(inbox.as_array().unwrap().len(), 1);
+    assert_eq!(inbox[0]["read"], false);
+    let message = inbox[0]["id"].as_str().unwrap();
+    let stranger = app.login("guardian3").await;
+    let refused = stranger
+        .post_json(&format!("/api/inbox/{message}/read"), json!({}))
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::NOT_FOUND,
+        "not someone else's message"
+    );
+    let read = second
+        .post_json(&format!("/api/inbox/{message}/read"), json!({}))
+        .await;
+    assert_eq!(read.status(), StatusCode::NO_CONTENT);
+    assert_eq!(second.get_json("/api/inbox").await[0]["read"], true);
 }
 
 async fn a_person_who_opts_out_gets_no_email_but_the_inbox_message(backend: Backend) {
