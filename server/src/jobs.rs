@@ -19,8 +19,8 @@ use utoipa_axum::routes;
 use crate::auth::{self, CurrentUser};
 use crate::error::{AppError, AppResult, Json};
 use crate::startup::AppState;
+use crate::store::Tx;
 use crate::store::jobs::{self, JobRow};
-use crate::store::{Db, Tx};
 use crate::{applications, clock, follow_ups, messages};
 
 /// The job that does nothing.
@@ -211,15 +211,6 @@ async fn queue_summary(
             })
             .collect(),
     }))
-}
-
-/// Jobs not done yet, for tests and operators.
-pub async fn pending_count(db: &Db) -> sqlx::Result<i64> {
-    crate::with_db!(db, |pool| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')")
-            .fetch_one(pool)
-            .await
-    })
 }
 
 #[cfg(test)]
