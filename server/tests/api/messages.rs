@@ -145,6 +145,16 @@ async fn notices_reach_the_inbox_and_by_email_with_a_stable_message_id(backend: 
         })
         .collect();
     assert_eq!(ids.len(), 2, "distinct deliveries, distinct ids");
+    // The sink has the e-mail before the job commits "sent": wait for the commit.
+    let case: uuid::Uuid = case_id.parse().unwrap();
+    app.eventually("no e-mail still queued", || async {
+        messages::deliveries_for_case(&app.db, case)
+            .await
+            .unwrap()
+            .iter()
+            .all(|(_, status)| status != "queued")
+    })
+    .await;
     let statuses = messages::deliveries_for_case(&app.db, case_id.parse().unwrap())
         .await
         .unwrap();
@@ -196,6 +206,16 @@ async fn a_person_who_opts_out_gets_no_email_but_the_inbox_message(backend: Back
             .unwrap()
             .iter()
             .any(|r| r.to.contains(&first))
+    })
+    .await;
+    // The sink has the e-mail before the job commits "sent": wait for the commit.
+    let case: uuid::Uuid = case_id.parse().unwrap();
+    app.eventually("no e-mail still queued", || async {
+        messages::deliveries_for_case(&app.db, case)
+            .await
+            .unwrap()
+            .iter()
+            .all(|(_, status)| status != "queued")
     })
     .await;
     let statuses = messages::deliveries_for_case(&app.db, case_id.parse().unwrap())
