@@ -25,6 +25,12 @@ pub struct Config {
     pub blob_store_url: String,
     /// Outgoing e-mail; `None` (no `SKOLFLYT_SMTP_HOST`) keeps messages in the inbox only.
     pub smtp: Option<SmtpConfig>,
+    /// Job runners in this process. Each sends at most one e-mail at a time, so a crash can
+    /// repeat at most this many sends. More than one helps only on PostgreSQL.
+    pub job_workers: usize,
+    /// How long a runner's claim on its jobs lasts unless renewed (it renews while it works);
+    /// the jobs of a crashed instance are taken over after this long.
+    pub job_lease_seconds: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +66,8 @@ impl Default for Config {
             argon2_memory_kib: 19 * 1024,
             blob_store_url: "data/blobs".to_owned(),
             smtp: None,
+            job_workers: 1,
+            job_lease_seconds: 30,
         }
     }
 }
@@ -110,6 +118,16 @@ impl Config {
         if let Some(url) = var("SKOLFLYT_BLOB_STORE_URL") {
             config.blob_store_url = url;
         }
+        parse("SKOLFLYT_JOB_WORKERS", &mut config.job_workers)?;
+        anyhow::ensure!(
+            (1..=64).contains(&config.job_workers),
+            "SKOLFLYT_JOB_WORKERS must be between 1 and 64"
+        );
+        parse("SKOLFLYT_JOB_LEASE_SECONDS", &mut config.job_lease_seconds)?;
+        anyhow::ensure!(
+            (3..=3600).contains(&config.job_lease_seconds),
+            "SKOLFLYT_JOB_LEASE_SECONDS must be between 3 and 3600"
+        );
         if let Some(host) = var("SKOLFLYT_SMTP_HOST") {
             let security = match var("SKOLFLYT_SMTP_SECURITY").as_deref() {
                 None | Some("starttls") => SmtpSecurity::Starttls,

@@ -22,16 +22,23 @@ use crate::startup::AppState;
 use crate::store::Tx;
 use crate::store::jobs::{self, JobRow};
 use crate::{applications, clock, follow_ups, messages};
+use uuid::Uuid;
 
 /// The job that does nothing.
 pub const NOOP: &str = "jobs.noop";
 
-/// How long a claimed job is held before another runner may take it over.
-const LEASE: Duration = Duration::minutes(5);
-/// Jobs claimed at once: fewer round trips, while the lease keeps others off them.
-const BATCH: u32 = 16;
-/// How often a runner looks for work other instances enqueued.
+/// Jobs claimed at once: one claim and, for steps that share a transaction, one commit per
+/// batch, while the lease keeps other runners off them.
+const BATCH: u32 = 128;
+/// How often a runner looks for work other instances enqueued, and for due schedules.
 const POLL: StdDuration = StdDuration::from_secs(1);
+
+/// Whether a kind's step may commit together with the other steps of its batch. Steps with an
+/// effect outside the database (an e-mail, a file in the blob store) or heavy work commit
+/// alone, right after their effect, so a crash can repeat at most the one in flight.
+fn shares_transaction(kind: &str) -> bool {
+    kind == NOOP || kind.starts_with("schedule.")
+}
 
 /// Enqueues a step inside the caller's transaction; `key` makes a repeat a no-op.
 pub async fn enqueue(
@@ -51,45 +58,121 @@ pub async fn enqueue(
     jobs::enqueue(tx, &job, now).await
 }
 
-/// Runs jobs until the process stops: wakes when this process enqueues, and polls for others'.
-pub fn spawn_runner(state: AppState) -> tokio::task::JoinHandle<()> {
+/// Starts the scheduler and `config.job_workers` runners; each runs jobs until the process
+/// stops, woken when this process enqueues and polling for what other instances enqueue.
+pub fn spawn_runner(state: AppState) {
+    let scheduler = state.db.clone();
     tokio::spawn(async move {
         loop {
-            if let Err(error) = schedules::enqueue_due(&state.db).await {
+            if let Err(error) = schedules::enqueue_due(&scheduler).await {
                 tracing::error!(error = format!("{error:#}"), "scheduler");
             }
-            match run_due(&state).await {
-                Ok(_) => {}
-                Err(error) => tracing::error!(error = format!("{error:#}"), "job runner"),
-            }
-            tokio::select! {
-                _ = state.jobs_wakeup.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
-            }
+            tokio::time::sleep(POLL).await;
         }
-    })
+    });
+    for _ in 0..state.config.job_workers {
+        let state = state.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(error) = run_due(&state).await {
+                    tracing::error!(error = format!("{error:#}"), "job runner");
+                }
+                tokio::select! {
+                    _ = state.jobs_wakeup.notified() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                }
+            }
+        });
+    }
 }
 
 /// Runs every job that is due now; returns how many ran.
 pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
+    let lease = Duration::seconds(state.config.job_lease_seconds.into());
     let mut ran = 0;
     loop {
-        let claimed = jobs::claim(&state.db, clock::now(), LEASE, BATCH).await?;
-        if claimed.is_empty() {
+        let claim = jobs::claim(&state.db, clock::now(), lease, BATCH).await?;
+        if claim.jobs.is_empty() {
             return Ok(ran);
         }
-        for job in claimed {
-            run_one(state, job).await?;
-            ran += 1;
+        ran += claim.jobs.len();
+        let _renewal = Renewal::start(state.db.clone(), claim.token, lease);
+        let (together, alone): (Vec<_>, Vec<_>) = claim
+            .jobs
+            .into_iter()
+            .partition(|job| shares_transaction(&job.kind));
+        run_together(state, claim.token, together).await?;
+        for job in alone {
+            run_alone(state, claim.token, job).await?;
         }
     }
 }
 
-async fn run_one(state: &AppState, job: JobRow) -> anyhow::Result<()> {
+/// Renews a claim's lease every third of it until dropped.
+struct Renewal(tokio::task::JoinHandle<()>);
+
+impl Renewal {
+    fn start(db: crate::store::Db, token: Uuid, lease: Duration) -> Renewal {
+        let every = (lease / 3).to_std().unwrap_or(POLL);
+        Renewal(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                if let Err(error) = jobs::renew(&db, token, clock::now() + lease).await {
+                    tracing::warn!(error = format!("{error:#}"), "renewing a job lease");
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Renewal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Runs steps in one transaction and completes them with it. If one fails (or another runner
+/// took one over), the transaction is dropped and each runs alone, so the rest still complete
+/// and the failure is recorded against its own job.
+async fn run_together(state: &AppState, token: Uuid, batch: Vec<JobRow>) -> anyhow::Result<()> {
+    if batch.len() > 1 {
+        let mut tx = state.db.begin().await?;
+        let mut all_ran = true;
+        for job in &batch {
+            if run_shared_step(&mut tx, job).await.is_err() {
+                all_ran = false;
+                break;
+            }
+        }
+        if all_ran {
+            let ids: Vec<Uuid> = batch.iter().map(|job| job.id).collect();
+            if jobs::complete(&mut tx, token, &ids, clock::now()).await? {
+                tx.commit().await?;
+                return Ok(());
+            }
+        }
+        // Dropped: rolled back, with the effects of the steps that ran.
+        drop(tx);
+    }
+    for job in batch {
+        run_alone(state, token, job).await?;
+    }
+    Ok(())
+}
+
+/// Runs one step in its own transaction and completes it there, or records the failure.
+async fn run_alone(state: &AppState, token: Uuid, job: JobRow) -> anyhow::Result<()> {
     match dispatch(state, &job).await {
         Ok(mut tx) => {
-            jobs::complete(&mut tx, job.id, clock::now()).await?;
-            tx.commit().await?;
+            if jobs::complete(&mut tx, token, &[job.id], clock::now()).await? {
+                tx.commit().await?;
+            } else {
+                drop(tx); // rolled back
+                tracing::warn!(
+                    kind = job.kind,
+                    "lost the lease; another runner has the job"
+                );
+            }
         }
         Err(error) => {
             let message = format!("{error:#}");
@@ -101,8 +184,9 @@ async fn run_one(state: &AppState, job: JobRow) -> anyhow::Result<()> {
             );
             let retry_at =
                 (job.attempts < job.max_attempts).then(|| clock::now() + backoff(job.attempts));
-            jobs::fail(&state.db, job.id, &message, retry_at, clock::now()).await?;
-            if retry_at.is_none() {
+            let recorded =
+                jobs::fail(&state.db, token, job.id, &message, retry_at, clock::now()).await?;
+            if recorded && retry_at.is_none() {
                 if job.kind == messages::EMAIL {
                     let payload = serde_json::from_str(&job.payload).unwrap_or_default();
                     messages::give_up(&state.db, &payload, &message).await?;
@@ -121,16 +205,30 @@ fn backoff(attempt: i32) -> Duration {
     Duration::seconds(base) + Duration::milliseconds(jitter)
 }
 
+/// Runs a step that shares its batch's transaction.
+async fn run_shared_step(tx: &mut Tx, job: &JobRow) -> anyhow::Result<()> {
+    match job.kind.as_str() {
+        // Does nothing: for measuring the queue itself (benchmarks, tests).
+        NOOP => Ok(()),
+        kind if kind.starts_with("schedule.") => {
+            schedules::run(tx, &serde_json::from_str(&job.payload)?).await
+        }
+        other => anyhow::bail!("no handler for job kind {other}"),
+    }
+}
+
 /// Runs the step; returns the open transaction with its effects for the runner to complete.
 async fn dispatch(state: &AppState, job: &JobRow) -> anyhow::Result<Tx> {
+    if shares_transaction(&job.kind) {
+        let mut tx = state.db.begin().await?;
+        run_shared_step(&mut tx, job).await?;
+        return Ok(tx);
+    }
     let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
     match job.kind.as_str() {
         applications::leave::ROUTE => applications::leave::route(state, &payload).await,
         applications::leave::FINISH => applications::leave::finish(state, &payload).await,
         messages::EMAIL => messages::send_email(state, &payload).await,
-        // Does nothing: for measuring the queue itself (benchmarks, tests).
-        NOOP => Ok(state.db.begin().await?),
-        kind if kind.starts_with("schedule.") => schedules::run(state, &payload).await,
         other => anyhow::bail!("no handler for job kind {other}"),
     }
 }

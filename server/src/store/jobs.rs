@@ -45,75 +45,115 @@ pub async fn enqueue(tx: &mut Tx, job: &NewJob<'_>, now: DateTime<Utc>) -> sqlx:
     })
 }
 
-/// Claims up to `limit` due jobs (or ones whose lease ran out) for `lease`. PostgreSQL skips
-/// rows other instances hold; SQLite has a single writer, so the claim is atomic anyway.
+/// Jobs claimed together under one lease token.
+pub struct Claim {
+    pub token: Uuid,
+    pub jobs: Vec<JobRow>,
+}
+
+/// Claims up to `limit` due jobs (or ones whose lease ran out) until `now + lease`. PostgreSQL
+/// skips rows other instances hold; SQLite has a single writer, so the claim is atomic anyway.
 pub async fn claim(
     db: &Db,
     now: DateTime<Utc>,
     lease: Duration,
     limit: u32,
-) -> sqlx::Result<Vec<JobRow>> {
+) -> sqlx::Result<Claim> {
     let skip_locked = match db {
         Db::Sqlite { .. } => "",
         Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
     };
     let sql = format!(
-        "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, updated_at = $1 \
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, \
+             lease_token = $3, updated_at = $1 \
          WHERE id IN (SELECT id FROM jobs \
-                      WHERE (status = 'pending' AND run_after <= $1) \
-                         OR (status = 'running' AND locked_until < $1) \
+                      WHERE status IN ('pending', 'running') \
+                        AND ((status = 'pending' AND run_after <= $1) \
+                             OR (status = 'running' AND locked_until < $1)) \
                       ORDER BY run_after, id LIMIT {limit}{skip_locked}) \
          RETURNING id, kind, payload, idempotency_key, attempts, max_attempts"
     );
+    let token = Uuid::new_v4();
     let mut tx = db.begin().await?;
     let jobs = with_tx!(&mut tx, |conn| {
         sqlx::query_as(&sql)
             .bind(now)
             .bind(now + lease)
+            .bind(token)
             .fetch_all(&mut *conn)
             .await?
     });
     tx.commit().await?;
-    Ok(jobs)
+    Ok(Claim { token, jobs })
 }
 
-/// Marks the job done inside the transaction that holds its effects.
-pub async fn complete(tx: &mut Tx, id: Uuid, now: DateTime<Utc>) -> sqlx::Result<()> {
-    with_tx!(tx, |conn| {
+/// Extends the lease of the claim's unfinished jobs: a runner calls it while it works.
+pub async fn renew(db: &Db, token: Uuid, until: DateTime<Utc>) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    with_tx!(&mut tx, |conn| {
         sqlx::query(
-            "UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = $2 WHERE id = $1",
+            "UPDATE jobs SET locked_until = $2 WHERE lease_token = $1 AND status = 'running'",
         )
-        .bind(id)
-        .bind(now)
+        .bind(token)
+        .bind(until)
         .execute(&mut *conn)
         .await?;
-        Ok(())
+    });
+    tx.commit().await
+}
+
+/// Marks the jobs done inside the transaction that holds their effects, if the claim still
+/// holds every one of them; `false` (nothing marked) when another runner took one over.
+pub async fn complete(
+    tx: &mut Tx,
+    token: Uuid,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let sql = format!(
+        "UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = $2 \
+         WHERE lease_token = $1 AND status = 'running' AND id IN ({})",
+        super::placeholders(3, ids.len())
+    );
+    with_tx!(tx, |conn| {
+        let mut query = sqlx::query(&sql).bind(token).bind(now);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let done = query.execute(&mut *conn).await?.rows_affected();
+        Ok(done == ids.len() as u64)
     })
 }
 
-/// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
+/// Records a failed attempt: retried at `retry_at`, or failed for good when `None`. `false`
+/// when the claim no longer holds the job (another runner has it now).
 pub async fn fail(
     db: &Db,
+    token: Uuid,
     id: Uuid,
     error: &str,
     retry_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<bool> {
     let mut tx = db.begin().await?;
-    with_tx!(&mut tx, |conn| {
+    let changed = with_tx!(&mut tx, |conn| {
         sqlx::query(
             "UPDATE jobs SET status = CASE WHEN $3 IS NULL THEN 'failed' ELSE 'pending' END, \
-                 run_after = COALESCE($3, run_after), locked_until = NULL, last_error = $2, updated_at = $4 \
-             WHERE id = $1",
+                 run_after = COALESCE($3, run_after), locked_until = NULL, lease_token = NULL, \
+                 last_error = $2, updated_at = $4 \
+             WHERE id = $1 AND lease_token = $5 AND status = 'running'",
         )
         .bind(id)
         .bind(error)
         .bind(retry_at)
         .bind(now)
+        .bind(token)
         .execute(&mut *conn)
-        .await?;
+        .await?
+        .rows_affected()
     });
-    tx.commit().await
+    tx.commit().await?;
+    Ok(changed == 1)
 }
 
 /// Jobs per status.
@@ -145,7 +185,8 @@ pub async fn recent_failures(db: &Db, limit: u32) -> sqlx::Result<Vec<FailedJobR
 pub async fn requeue(tx: &mut Tx, id: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
     with_tx!(tx, |conn| {
         let changed = sqlx::query(
-            "UPDATE jobs SET status = 'pending', attempts = 0, run_after = $2, locked_until = NULL, updated_at = $2 \
+            "UPDATE jobs SET status = 'pending', attempts = 0, run_after = $2, locked_until = NULL, \
+                 lease_token = NULL, updated_at = $2 \
              WHERE id = $1 AND status = 'failed'",
         )
         .bind(id)

@@ -127,6 +127,13 @@ pub async fn add_delivery(
         .bind(now)
         .execute(&mut *conn)
         .await?;
+        sqlx::query(DELIVERY_EVENT)
+            .bind(id)
+            .bind(status)
+            .bind(None::<&str>)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
         Ok(id)
     })
 }
@@ -175,7 +182,30 @@ pub async fn set_delivery_status(
         .bind(now)
         .execute(&mut *conn)
         .await?;
+        sqlx::query(DELIVERY_EVENT)
+            .bind(id)
+            .bind(status)
+            .bind(error)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
         Ok(())
+    })
+}
+
+/// Appends to a delivery's history; run with every status it gets.
+const DELIVERY_EVENT: &str =
+    "INSERT INTO message_delivery_events (delivery_id, status, detail, at) VALUES ($1, $2, $3, $4)";
+
+/// A delivery's statuses in order: (status, detail).
+pub async fn delivery_history(db: &Db, id: Uuid) -> sqlx::Result<Vec<(String, Option<String>)>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT status, detail FROM message_delivery_events WHERE delivery_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
     })
 }
 

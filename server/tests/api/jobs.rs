@@ -7,13 +7,15 @@ use skolflyt::store::Db;
 use skolflyt::store::jobs::{self, NewJob};
 use skolflyt::{clock, with_db, with_tx};
 
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{Backend, TestApp, spawn_app, spawn_app_with};
 use crate::on_both_databases;
+use crate::smtp_sink::start_sink;
 
 on_both_databases!(
     administrators_see_the_seeded_schedules,
     two_instances_run_each_due_slot_once,
     a_job_that_keeps_failing_is_marked_failed_for_the_operator,
+    a_server_killed_mid_queue_sends_every_email_and_repeats_at_most_the_one_in_flight,
 );
 
 async fn administrators_see_the_seeded_schedules(backend: Backend) {
@@ -218,4 +220,155 @@ async fn two_server_processes_run_ten_thousand_jobs_exactly_once() {
     })
     .unwrap();
     assert_eq!(claimed_twice, 0, "no job was claimed twice");
+}
+
+const CRASH_EMAILS: usize = 1_000;
+
+/// 1,000 e-mail steps; `skolflyt serve` is killed with SIGKILL while sending them and started
+/// again. Every e-mail reaches the SMTP server under the Message-ID derived from its delivery;
+/// only the one send the kill interrupted (sent, not yet committed) may arrive twice; and each
+/// delivery is recorded sent exactly once, because that effect commits with the job.
+async fn a_server_killed_mid_queue_sends_every_email_and_repeats_at_most_the_one_in_flight(
+    backend: Backend,
+) {
+    use skolflyt::store::messages::{self as message_store, NewMessage};
+    let (received, smtp_port) = start_sink();
+    // The test's own app runs no jobs: the `serve` processes below do.
+    let app = spawn_app_with(backend, |config| config.job_workers = 0).await;
+    let person = app.account("guardian1").person_id;
+    let now = clock::now();
+    let mut deliveries = Vec::new();
+    let mut tx = app.db.begin().await.unwrap();
+    for n in 0..CRASH_EMAILS {
+        let subject = format!("Meddelande {n}");
+        let message = NewMessage {
+            person_id: person,
+            case_id: None,
+            subject: (&subject, &subject),
+            body: ("Hej", "Hello"),
+        };
+        let message = message_store::send(&mut tx, &message, now).await.unwrap();
+        let delivery = message_store::add_delivery(
+            &mut tx,
+            message,
+            person,
+            Some("guardian1@example.test"),
+            "queued",
+            now,
+        )
+        .await
+        .unwrap();
+        let job = NewJob {
+            kind: skolflyt::messages::EMAIL,
+            payload: serde_json::json!({ "delivery_id": delivery }).to_string(),
+            idempotency_key: format!("crash-test:{delivery}"),
+            run_after: now,
+            max_attempts: 8,
+        };
+        jobs::enqueue(&mut tx, &job, now).await.unwrap();
+        deliveries.push(delivery);
+    }
+    tx.commit().await.unwrap();
+
+    let blobs = tempfile::tempdir().unwrap();
+    let serve = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_skolflyt"))
+            .arg("serve")
+            .env("SKOLFLYT_DATABASE_URL", &app.database_url)
+            .env("SKOLFLYT_BIND", "127.0.0.1:0")
+            .env("SKOLFLYT_BLOB_STORE_URL", blobs.path())
+            .env("SKOLFLYT_SMTP_HOST", "127.0.0.1")
+            .env("SKOLFLYT_SMTP_PORT", smtp_port.to_string())
+            .env("SKOLFLYT_SMTP_SECURITY", "none")
+            .env(
+                "SKOLFLYT_SMTP_FROM",
+                "Skolflyt <skolflyt@norrfjarden.example>",
+            )
+            .env("SKOLFLYT_JOB_LEASE_SECONDS", "3")
+            .env("SKOLFLYT_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start skolflyt serve")
+    };
+    let received_count = || received.lock().unwrap().len();
+    let wait_for = |what: &'static str, done: &dyn Fn() -> bool| {
+        let started = std::time::Instant::now();
+        while !done() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(180),
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    };
+
+    let clock_started = std::time::Instant::now();
+    let mut first = serve();
+    wait_for("the first e-mails", &|| {
+        received_count() >= CRASH_EMAILS / 4
+    });
+    first.kill().expect("SIGKILL"); // Child::kill is SIGKILL on Unix
+    first.wait().unwrap();
+    let at_kill = received_count();
+    eprintln!("kill at {:.1?}", clock_started.elapsed());
+    assert!(
+        at_kill < CRASH_EMAILS,
+        "the kill came after the last e-mail"
+    );
+
+    let mut second = serve();
+    let done_jobs = || async {
+        with_db!(&app.db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM jobs WHERE kind = 'messages.email' AND status = 'done'",
+            )
+            .fetch_one(pool)
+            .await
+        })
+        .unwrap()
+    };
+    let started = std::time::Instant::now();
+    while done_jobs().await < CRASH_EMAILS as i64 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(180),
+            "every step completes after the restart ({} done)",
+            done_jobs().await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+
+    let mails = received.lock().unwrap().clone();
+    let mut per_id = std::collections::HashMap::<String, usize>::new();
+    for mail in &mails {
+        let id = mail.message_id().expect("every e-mail has a Message-ID");
+        *per_id.entry(id.to_owned()).or_default() += 1;
+    }
+    for delivery in &deliveries {
+        let id = format!("<{delivery}@norrfjarden.example>");
+        assert!(per_id.contains_key(&id), "{id} never arrived");
+    }
+    assert_eq!(
+        per_id.len(),
+        CRASH_EMAILS,
+        "only the queued e-mails arrived"
+    );
+    let duplicates = mails.len() - CRASH_EMAILS;
+    eprintln!(
+        "killed after {at_kill} e-mails; {duplicates} sent twice; {:.1?} in all",
+        clock_started.elapsed()
+    );
+    assert!(
+        duplicates <= 1,
+        "one kill may repeat one send, got {duplicates} repeats (killed after {at_kill})"
+    );
+
+    for delivery in &deliveries {
+        let history = message_store::delivery_history(&app.db, *delivery)
+            .await
+            .unwrap();
+        let statuses: Vec<&str> = history.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(statuses, ["queued", "sent"], "{delivery}");
+    }
 }

@@ -11,4 +11,5 @@ mod follow_ups;
 mod jobs;
 mod messages;
 mod register;
+mod smtp_sink;
 mod store;

@@ -1,12 +1,9 @@
 //! Messages: the inbox always, e-mail through a real SMTP server (an in-process mailin sink)
 //! when configured, with contact preferences and delivery status per recipient.
 
-use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use chrono::{Datelike, Days};
-use mailin_embedded::response::OK;
-use mailin_embedded::{Handler, Response, Server};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use skolflyt::config::{SmtpConfig, SmtpSecurity};
@@ -14,58 +11,12 @@ use skolflyt::store::messages;
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
 use crate::on_both_databases;
+use crate::smtp_sink::{Received, start_sink};
 
 on_both_databases!(
     notices_reach_the_inbox_and_by_email_with_a_stable_message_id,
     a_person_who_opts_out_gets_no_email_but_the_inbox_message,
 );
-
-/// One received e-mail: recipients and the raw message.
-#[derive(Debug, Clone)]
-struct Received {
-    to: Vec<String>,
-    data: String,
-}
-
-#[derive(Clone, Default)]
-struct Sink {
-    received: Arc<Mutex<Vec<Received>>>,
-    current: Arc<Mutex<(Vec<String>, Vec<u8>)>>,
-}
-
-impl Handler for Sink {
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
-        *self.current.lock().unwrap() = (to.to_vec(), Vec::new());
-        OK
-    }
-
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.lock().unwrap().1.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> Response {
-        let (to, data) = std::mem::take(&mut *self.current.lock().unwrap());
-        // Undo quoted-printable's soft line breaks, so assertions can look for whole lines.
-        let data = String::from_utf8_lossy(&data).replace("=\r\n", "");
-        self.received.lock().unwrap().push(Received { to, data });
-        OK
-    }
-}
-
-/// Starts the SMTP sink on a free port; returns what it receives and the port.
-fn start_sink() -> (Arc<Mutex<Vec<Received>>>, u16) {
-    let sink = Sink::default();
-    let received = sink.received.clone();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut server = Server::new(sink);
-    server.with_name("sink.test").with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    (received, port)
-}
 
 async fn app_with_email(backend: Backend) -> (TestApp, Arc<Mutex<Vec<Received>>>) {
     let (received, port) = start_sink();

@@ -1,0 +1,7 @@
+-- Each claim carries a token: a step completes (and its effects commit) only while its runner
+-- still holds the lease, so a runner that stalled past its lease cannot apply effects that the
+-- runner which took the job over applies too.
+ALTER TABLE jobs ADD COLUMN lease_token UUID;
+
+-- The claim reads only waiting and running jobs, in order; done jobs pile up beside them.
+CREATE INDEX jobs_waiting ON jobs (run_after, id) WHERE status IN ('pending', 'running');
