@@ -1,6 +1,8 @@
 //! Follow-ups: dashboards of what needs attention, manual tasks, and the exceptions the job
 //! runner raises when an automated step has used up its attempts.
 
+pub mod subscriptions;
+
 use axum::extract::State;
 use serde::Deserialize;
 use shared::follow_ups::{
@@ -31,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_due_date))
         .routes(routes!(retry))
         .routes(routes!(list_teams))
+        .merge(subscriptions::router())
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]

@@ -37,7 +37,7 @@ const POLL: StdDuration = StdDuration::from_secs(1);
 /// effect outside the database (an e-mail, a file in the blob store) or heavy work commit
 /// alone, right after their effect, so a crash can repeat at most the one in flight.
 fn shares_transaction(kind: &str) -> bool {
-    kind == NOOP || kind.starts_with("schedule.")
+    kind == NOOP || kind.starts_with("schedule.") || kind == follow_ups::subscriptions::CASE_CREATED
 }
 
 /// Enqueues a step inside the caller's transaction; `key` makes a repeat a no-op.
@@ -139,7 +139,7 @@ async fn run_together(state: &AppState, token: Uuid, batch: Vec<JobRow>) -> anyh
         let mut tx = state.db.begin().await?;
         let mut all_ran = true;
         for job in &batch {
-            if run_shared_step(&mut tx, job).await.is_err() {
+            if run_shared_step(state, &mut tx, job).await.is_err() {
                 all_ran = false;
                 break;
             }
@@ -206,10 +206,16 @@ fn backoff(attempt: i32) -> Duration {
 }
 
 /// Runs a step that shares its batch's transaction.
-async fn run_shared_step(tx: &mut Tx, job: &JobRow) -> anyhow::Result<()> {
+/// Such a step reads what it depends on through `tx`, since earlier steps of the batch may have
+/// written it there (register data, which no step writes, may come from the pool).
+async fn run_shared_step(state: &AppState, tx: &mut Tx, job: &JobRow) -> anyhow::Result<()> {
     match job.kind.as_str() {
         // Does nothing: for measuring the queue itself (benchmarks, tests).
         NOOP => Ok(()),
+        follow_ups::subscriptions::CASE_CREATED => {
+            let payload = serde_json::from_str(&job.payload)?;
+            follow_ups::subscriptions::notify_case_created(&state.db, tx, &payload).await
+        }
         kind if kind.starts_with("schedule.") => {
             schedules::run(tx, &serde_json::from_str(&job.payload)?).await
         }
@@ -221,7 +227,7 @@ async fn run_shared_step(tx: &mut Tx, job: &JobRow) -> anyhow::Result<()> {
 async fn dispatch(state: &AppState, job: &JobRow) -> anyhow::Result<Tx> {
     if shares_transaction(&job.kind) {
         let mut tx = state.db.begin().await?;
-        run_shared_step(&mut tx, job).await?;
+        run_shared_step(state, &mut tx, job).await?;
         return Ok(tx);
     }
     let payload: serde_json::Value = serde_json::from_str(&job.payload)?;

@@ -138,3 +138,55 @@ pub struct Team {
 /// Longest title, and longest details.
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const DETAILS_MAX_CHARS: usize = 4000;
+
+/// What a subscription waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionEvent {
+    /// A case was created for a pupil (of the unit, of the case type).
+    CaseCreated,
+}
+
+impl SubscriptionEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubscriptionEvent::CaseCreated => "case_created",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        (code == "case_created").then_some(SubscriptionEvent::CaseCreated)
+    }
+}
+
+/// A standing "notify me when …": each matching event becomes a notification follow-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Subscription {
+    pub id: Uuid,
+    pub event: SubscriptionEvent,
+    /// `None`: every case type.
+    pub case_type: Option<String>,
+    pub case_type_name: Option<crate::cases::Names>,
+    /// `None`: every unit the subscriber reaches.
+    pub unit: Option<NamedRef>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/follow-ups/subscriptions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewSubscription {
+    pub event: SubscriptionEvent,
+    pub case_type: Option<String>,
+    pub unit_id: Option<Uuid>,
+}
+
+/// A case type one may subscribe to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseTypeOption {
+    pub code: String,
+    pub name: crate::cases::Names,
+}

@@ -111,6 +111,7 @@ pub async fn submit(
         actor: Some(user.person_id),
     };
     let (case_id, year, serial) = case_store::create(&mut tx, &new_case, now, today).await?;
+    crate::follow_ups::subscriptions::case_created(&mut tx, case_id).await?;
     let number = shared::cases::CaseNumber {
         year: year as u16,
         serial: serial as u32,

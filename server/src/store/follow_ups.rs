@@ -6,6 +6,8 @@ use uuid::Uuid;
 use super::{Db, Tx};
 use crate::{with_db, with_tx};
 
+pub mod subscriptions;
+
 /// The team that receives exceptions from failed automated steps.
 pub const OPERATIONS_TEAM: &str = "Drift";
 

@@ -12,6 +12,8 @@ on_both_databases!(
     a_step_that_fails_for_good_raises_an_exception_the_operators_can_retry,
     tasks_are_assigned_shared_and_closed,
     follow_ups_are_visible_only_to_their_people,
+    subscribers_who_reach_the_pupil_are_notified_of_a_new_case,
+    subscriptions_are_for_staff_in_their_own_units,
 );
 
 async fn a_step_that_fails_for_good_raises_an_exception_the_operators_can_retry(backend: Backend) {
@@ -204,4 +206,191 @@ async fn follow_ups_are_visible_only_to_their_people(backend: Backend) {
         .post_json("/api/follow-ups", json!({ "title": "x", "details": "" }))
         .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+
+/// guardian1's child whose mentor is teacher1, and that child's unit.
+async fn mentored_child_and_unit(app: &crate::helpers::TestApp) -> (uuid::Uuid, uuid::Uuid) {
+    let mentored = app
+        .query_ids_for(
+            "SELECT m.person_id FROM duties d JOIN group_memberships m ON m.group_id = d.group_id \
+             WHERE d.person_id = $1 AND d.duty = 'mentor'",
+            app.account("teacher1").person_id,
+        )
+        .await;
+    let child = *app
+        .account("guardian1")
+        .children
+        .iter()
+        .find(|c| mentored.contains(c))
+        .expect("teacher1 mentors one of guardian1's children");
+    let units = app
+        .query_ids_for(
+            "SELECT g.unit_id FROM group_memberships m JOIN groups g ON g.id = m.group_id \
+             WHERE m.person_id = $1",
+            child,
+        )
+        .await;
+    (child, units[0])
+}
+
+fn notifications(dashboard: &Value) -> Vec<Value> {
+    dashboard
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "notification")
+        .cloned()
+        .collect()
+}
+
+async fn subscribers_who_reach_the_pupil_are_notified_of_a_new_case(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (child, unit) = mentored_child_and_unit(&app).await;
+    let teacher = app.login("teacher1").await;
+    let office = app.login("case_worker1").await;
+    let other_type = app.login("teacher2").await;
+    let mine = subscribe(
+        &teacher,
+        json!({ "event": "case_created", "case_type": "leave", "unit_id": unit }),
+    )
+    .await;
+    assert_eq!(mine["case_type"], "leave");
+    assert_eq!(mine["unit"]["id"], unit.to_string());
+    let again = subscribe(
+        &teacher,
+        json!({ "event": "case_created", "case_type": "leave", "unit_id": unit }),
+    )
+    .await;
+    assert_eq!(
+        again["id"], mine["id"],
+        "subscribing twice keeps one subscription"
+    );
+    subscribe(&office, json!({ "event": "case_created" })).await;
+    subscribe(
+        &other_type,
+        json!({ "event": "case_created", "case_type": "school_choice" }),
+    )
+    .await;
+    // teacher2 also watches leave everywhere, but does not reach the child's unit.
+    let reached = other_type.get_all("/api/units", 100).await;
+    assert!(!reached.iter().any(|u| u["id"] == unit.to_string()));
+    subscribe(
+        &other_type,
+        json!({ "event": "case_created", "case_type": "leave" }),
+    )
+    .await;
+
+    let guardian = app.login("guardian1").await;
+    let from = app.today + chrono::Days::new(14);
+    let response = guardian
+        .post_json(
+            "/api/applications/leave",
+            json!({ "pupil_id": child, "from": from, "to": from, "reason": "Tandläkare i Umeå" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let submitted: Value = response.json().await.unwrap();
+    let number = submitted["number"].as_str().unwrap().to_owned();
+
+    for session in [&teacher, &office] {
+        app.eventually("the subscriber is notified", || async {
+            !notifications(&session.get_json("/api/follow-ups?view=mine").await).is_empty()
+        })
+        .await;
+        let notes = notifications(&session.get_json("/api/follow-ups?view=mine").await);
+        assert_eq!(notes.len(), 1, "one notification per subscriber");
+        let note = &notes[0];
+        assert!(note["title"].as_str().unwrap().contains(&number), "{note}");
+        assert_eq!(note["case_id"], submitted["case_id"]);
+        let pupil = skolflyt::store::register::person_basic(&app.db, child)
+            .await
+            .unwrap()
+            .unwrap();
+        let text = format!("{} {}", note["title"], note["details"]);
+        assert!(!text.contains(&pupil.given_name) && !text.contains(&pupil.family_name));
+    }
+    // The step has run for everyone by now: teacher2 matched no case type it may hear of.
+    assert!(notifications(&other_type.get_json("/api/follow-ups?view=mine").await).is_empty());
+    assert!(notifications(&guardian.get_json("/api/follow-ups?view=mine").await).is_empty());
+}
+
+async fn subscriptions_are_for_staff_in_their_own_units(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let guardian = app.login("guardian1").await;
+    let refused = guardian
+        .post_json(
+            "/api/follow-ups/subscriptions",
+            json!({ "event": "case_created" }),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let teacher = app.login("teacher1").await;
+    let reached: Vec<String> = teacher
+        .get_all("/api/units", 100)
+        .await
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect();
+    let elsewhere = app
+        .query_ids("SELECT DISTINCT unit_id FROM groups")
+        .await
+        .into_iter()
+        .find(|u| !reached.contains(&u.to_string()))
+        .expect("a unit teacher1 does not reach");
+    let response = teacher
+        .post_json(
+            "/api/follow-ups/subscriptions",
+            json!({ "event": "case_created", "unit_id": elsewhere }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "unit_id");
+    let response = teacher
+        .post_json(
+            "/api/follow-ups/subscriptions",
+            json!({ "event": "case_created", "case_type": "no_such_type" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let types = teacher
+        .get_json("/api/follow-ups/subscriptions/case-types")
+        .await;
+    assert!(
+        types
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["code"] == "leave")
+    );
+    let created: Value = teacher
+        .post_json(
+            "/api/follow-ups/subscriptions",
+            json!({ "event": "case_created", "case_type": "leave" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let path = format!("/api/follow-ups/subscriptions/{id}");
+    let other = app.login("teacher2").await;
+    let response = other.send(reqwest::Method::DELETE, &path, None, true).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "not theirs");
+    let response = teacher
+        .send(reqwest::Method::DELETE, &path, None, true)
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let left = teacher.get_json("/api/follow-ups/subscriptions").await;
+    assert_eq!(left.as_array().unwrap().len(), 0);
+}
+
+async fn subscribe(session: &crate::helpers::Session, body: Value) -> Value {
+    let response = session
+        .post_json("/api/follow-ups/subscriptions", body)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
 }
