@@ -20,24 +20,36 @@ use crate::auth::{self, CurrentUser};
 use crate::error::{AppError, AppResult, Json};
 use crate::startup::AppState;
 use crate::store::Tx;
-use crate::store::jobs::{self, JobRow};
+use crate::store::jobs::{self, JobRow, Kinds};
 use crate::{applications, clock, follow_ups, messages};
 use uuid::Uuid;
 
 /// The job that does nothing.
 pub const NOOP: &str = "jobs.noop";
 
-/// Jobs claimed at once: one claim and, for steps that share a transaction, one commit per
-/// batch, while the lease keeps other runners off them.
-const BATCH: u32 = 128;
+/// Steps that share a transaction taken at once: one commit per batch.
+const SHARED_BATCH: u32 = 512;
+/// Other steps claimed at once under one lease, then run one by one.
+const CLAIM_BATCH: u32 = 64;
 /// How often a runner looks for work other instances enqueued, and for due schedules.
 const POLL: StdDuration = StdDuration::from_secs(1);
 
-/// Whether a kind's step may commit together with the other steps of its batch. Steps with an
-/// effect outside the database (an e-mail, a file in the blob store) or heavy work commit
-/// alone, right after their effect, so a crash can repeat at most the one in flight.
+/// The kinds whose steps may commit together with the other steps of their batch: their
+/// effects are all in the database, and what they read they read through the transaction.
+/// Steps with an effect outside the database (an e-mail, a file in the blob store) or heavy
+/// work commit alone, right after their effect, so a crash can repeat at most the one in flight.
+const SHARED: Kinds<'static> = Kinds {
+    names: &[NOOP, follow_ups::subscriptions::CASE_CREATED],
+    prefixes: &["schedule."],
+    named: true,
+};
+const ALONE: Kinds<'static> = Kinds {
+    named: false,
+    ..SHARED
+};
+
 fn shares_transaction(kind: &str) -> bool {
-    kind == NOOP || kind.starts_with("schedule.") || kind == follow_ups::subscriptions::CASE_CREATED
+    SHARED.names.contains(&kind) || SHARED.prefixes.iter().any(|p| kind.starts_with(p))
 }
 
 /// Enqueues a step inside the caller's transaction; `key` makes a repeat a no-op.
@@ -88,24 +100,80 @@ pub fn spawn_runner(state: AppState) {
 
 /// Runs every job that is due now; returns how many ran.
 pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
-    let lease = Duration::seconds(state.config.job_lease_seconds.into());
     let mut ran = 0;
     loop {
-        let claim = jobs::claim(&state.db, clock::now(), lease, BATCH).await?;
-        if claim.jobs.is_empty() {
+        let batch = run_shared_batch(state).await? + run_claimed_batch(state).await?;
+        if batch == 0 {
             return Ok(ran);
         }
-        ran += claim.jobs.len();
-        let _renewal = Renewal::start(state.db.clone(), claim.token, lease);
-        let (together, alone): (Vec<_>, Vec<_>) = claim
-            .jobs
-            .into_iter()
-            .partition(|job| shares_transaction(&job.kind));
-        run_together(state, claim.token, together).await?;
-        for job in alone {
+        ran += batch;
+    }
+}
+
+fn lease(state: &AppState) -> Duration {
+    Duration::seconds(state.config.job_lease_seconds.into())
+}
+
+/// Takes due steps that share a transaction, marked done in it, and runs them there: one
+/// commit completes the batch with all its effects, and a crash undoes both. If a step fails,
+/// the batch rolls back and its jobs are claimed and run one by one, so the others complete
+/// and the failure is recorded against its own job.
+async fn run_shared_batch(state: &AppState) -> anyhow::Result<usize> {
+    let mut tx = state.db.begin().await?;
+    let batch = jobs::take(&mut tx, clock::now(), SHARED_BATCH, &SHARED).await?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let mut all_ran = true;
+    for job in &batch {
+        if caught(run_shared_step(state, &mut tx, job)).await.is_err() {
+            all_ran = false;
+            break;
+        }
+    }
+    if all_ran {
+        tx.commit().await?;
+        return Ok(batch.len());
+    }
+    drop(tx); // rolled back: the jobs wait again, untouched
+    let ids: Vec<Uuid> = batch.iter().map(|job| job.id).collect();
+    let claim = jobs::claim_ids(&state.db, &ids, clock::now(), lease(state)).await?;
+    let _renewal = Renewal::start(state.db.clone(), claim.token, lease(state));
+    for job in claim.jobs {
+        run_alone(state, claim.token, job).await?;
+    }
+    Ok(batch.len())
+}
+
+/// Claims due steps that commit alone, under one renewed lease, and runs them one by one.
+async fn run_claimed_batch(state: &AppState) -> anyhow::Result<usize> {
+    let claim = jobs::claim(&state.db, clock::now(), lease(state), CLAIM_BATCH, &ALONE).await?;
+    let count = claim.jobs.len();
+    if count > 0 {
+        let _renewal = Renewal::start(state.db.clone(), claim.token, lease(state));
+        for job in claim.jobs {
             run_alone(state, claim.token, job).await?;
         }
     }
+    Ok(count)
+}
+
+/// A step's panic as its error, so one bad step cannot stop the runner or block its batch.
+async fn caught<T>(
+    step: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(step)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(anyhow::anyhow!("the step panicked: {message}"))
+        })
 }
 
 /// Renews a claim's lease every third of it until dropped.
@@ -131,38 +199,9 @@ impl Drop for Renewal {
     }
 }
 
-/// Runs steps in one transaction and completes them with it. If one fails (or another runner
-/// took one over), the transaction is dropped and each runs alone, so the rest still complete
-/// and the failure is recorded against its own job.
-async fn run_together(state: &AppState, token: Uuid, batch: Vec<JobRow>) -> anyhow::Result<()> {
-    if batch.len() > 1 {
-        let mut tx = state.db.begin().await?;
-        let mut all_ran = true;
-        for job in &batch {
-            if run_shared_step(state, &mut tx, job).await.is_err() {
-                all_ran = false;
-                break;
-            }
-        }
-        if all_ran {
-            let ids: Vec<Uuid> = batch.iter().map(|job| job.id).collect();
-            if jobs::complete(&mut tx, token, &ids, clock::now()).await? {
-                tx.commit().await?;
-                return Ok(());
-            }
-        }
-        // Dropped: rolled back, with the effects of the steps that ran.
-        drop(tx);
-    }
-    for job in batch {
-        run_alone(state, token, job).await?;
-    }
-    Ok(())
-}
-
 /// Runs one step in its own transaction and completes it there, or records the failure.
 async fn run_alone(state: &AppState, token: Uuid, job: JobRow) -> anyhow::Result<()> {
-    match dispatch(state, &job).await {
+    match caught(dispatch(state, &job)).await {
         Ok(mut tx) => {
             if jobs::complete(&mut tx, token, &[job.id], clock::now()).await? {
                 tx.commit().await?;

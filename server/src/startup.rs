@@ -39,7 +39,7 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    db: Db,
+    state: AppState,
 }
 
 impl Application {
@@ -64,9 +64,9 @@ impl Application {
         };
         jobs::spawn_runner(state.clone());
         Ok(Application {
-            router: router(state),
+            router: router(state.clone()),
             listener,
-            db,
+            state,
         })
     }
 
@@ -78,7 +78,12 @@ impl Application {
     }
 
     pub fn db(&self) -> &Db {
-        &self.db
+        &self.state.db
+    }
+
+    /// What the handlers and the job runner share (tests run steps with it).
+    pub fn state(&self) -> AppState {
+        self.state.clone()
     }
 
     /// Serves until Ctrl-C or SIGTERM, then lets running requests finish.
@@ -86,7 +91,7 @@ impl Application {
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await?;
-        self.db.close().await;
+        self.state.db.close().await;
         Ok(())
     }
 }

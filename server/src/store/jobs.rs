@@ -51,40 +51,143 @@ pub struct Claim {
     pub jobs: Vec<JobRow>,
 }
 
-/// Claims up to `limit` due jobs (or ones whose lease ran out) until `now + lease`. PostgreSQL
-/// skips rows other instances hold; SQLite has a single writer, so the claim is atomic anyway.
+/// Which kinds a claim takes: those named (exactly or by prefix), or all others.
+pub struct Kinds<'a> {
+    pub names: &'a [&'a str],
+    pub prefixes: &'a [&'a str],
+    pub named: bool,
+}
+
+impl Kinds<'_> {
+    /// The condition, binding its values from `$first` on.
+    fn condition(&self, first: usize) -> String {
+        let mut terms = Vec::new();
+        if !self.names.is_empty() {
+            terms.push(format!(
+                "kind IN ({})",
+                super::placeholders(first, self.names.len())
+            ));
+        }
+        for n in 0..self.prefixes.len() {
+            terms.push(format!("kind LIKE ${}", first + self.names.len() + n));
+        }
+        let any = if terms.is_empty() {
+            "FALSE".to_owned()
+        } else {
+            terms.join(" OR ")
+        };
+        if self.named {
+            format!("({any})")
+        } else {
+            format!("NOT ({any})")
+        }
+    }
+
+    fn values(&self) -> impl Iterator<Item = String> + '_ {
+        self.names
+            .iter()
+            .map(|name| (*name).to_owned())
+            .chain(self.prefixes.iter().map(|prefix| format!("{prefix}%")))
+    }
+}
+
+/// Waiting jobs that are due, and running ones whose lease ran out.
+const DUE: &str = "status IN ('pending', 'running') \
+    AND ((status = 'pending' AND run_after <= $1) OR (status = 'running' AND locked_until < $1))";
+const RETURNING: &str = "RETURNING id, kind, payload, idempotency_key, attempts, max_attempts";
+
+fn skip_locked(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite { .. } => "",
+        Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+    }
+}
+
+/// Claims up to `limit` due jobs of `kinds` until `now + lease`. PostgreSQL skips rows other
+/// instances hold; SQLite has a single writer, so the claim is atomic anyway.
 pub async fn claim(
     db: &Db,
     now: DateTime<Utc>,
     lease: Duration,
     limit: u32,
+    kinds: &Kinds<'_>,
 ) -> sqlx::Result<Claim> {
-    let skip_locked = match db {
-        Db::Sqlite { .. } => "",
-        Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
-    };
     let sql = format!(
         "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, \
              lease_token = $3, updated_at = $1 \
-         WHERE id IN (SELECT id FROM jobs \
-                      WHERE status IN ('pending', 'running') \
-                        AND ((status = 'pending' AND run_after <= $1) \
-                             OR (status = 'running' AND locked_until < $1)) \
-                      ORDER BY run_after, id LIMIT {limit}{skip_locked}) \
-         RETURNING id, kind, payload, idempotency_key, attempts, max_attempts"
+         WHERE id IN (SELECT id FROM jobs WHERE {DUE} AND {kinds} \
+                      ORDER BY run_after, id LIMIT {limit}{skip_locked}) {RETURNING}",
+        kinds = kinds.condition(4),
+        skip_locked = skip_locked(db),
     );
     let token = Uuid::new_v4();
     let mut tx = db.begin().await?;
     let jobs = with_tx!(&mut tx, |conn| {
-        sqlx::query_as(&sql)
-            .bind(now)
-            .bind(now + lease)
-            .bind(token)
-            .fetch_all(&mut *conn)
-            .await?
+        let mut query = sqlx::query_as(&sql).bind(now).bind(now + lease).bind(token);
+        for value in kinds.values() {
+            query = query.bind(value);
+        }
+        query.fetch_all(&mut *conn).await?
     });
     tx.commit().await?;
     Ok(Claim { token, jobs })
+}
+
+/// Claims these jobs, if they are still due (see `claim`).
+pub async fn claim_ids(
+    db: &Db,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> sqlx::Result<Claim> {
+    let sql = format!(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, \
+             lease_token = $3, updated_at = $1 \
+         WHERE id IN (SELECT id FROM jobs WHERE {DUE} AND id IN ({ids}) \
+                      ORDER BY run_after, id{skip_locked}) {RETURNING}",
+        ids = super::placeholders(4, ids.len()),
+        skip_locked = skip_locked(db),
+    );
+    let token = Uuid::new_v4();
+    let mut tx = db.begin().await?;
+    let jobs = with_tx!(&mut tx, |conn| {
+        let mut query = sqlx::query_as(&sql).bind(now).bind(now + lease).bind(token);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(&mut *conn).await?
+    });
+    tx.commit().await?;
+    Ok(Claim { token, jobs })
+}
+
+/// Takes up to `limit` due jobs of `kinds` and marks them done, inside the transaction that is
+/// to hold their effects: they are done exactly when it commits. Rolled back, they wait again
+/// with their attempts unchanged. PostgreSQL skips rows other transactions hold.
+pub async fn take(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    limit: u32,
+    kinds: &Kinds<'_>,
+) -> sqlx::Result<Vec<JobRow>> {
+    let skip_locked = match tx {
+        Tx::Sqlite(_) => "",
+        Tx::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+    };
+    let sql = format!(
+        "UPDATE jobs SET status = 'done', attempts = attempts + 1, locked_until = NULL, \
+             lease_token = NULL, last_error = NULL, updated_at = $1 \
+         WHERE id IN (SELECT id FROM jobs WHERE {DUE} AND {kinds} \
+                      ORDER BY run_after, id LIMIT {limit}{skip_locked}) {RETURNING}",
+        kinds = kinds.condition(2),
+    );
+    with_tx!(tx, |conn| {
+        let mut query = sqlx::query_as(&sql).bind(now);
+        for value in kinds.values() {
+            query = query.bind(value);
+        }
+        query.fetch_all(&mut *conn).await
+    })
 }
 
 /// Extends the lease of the claim's unfinished jobs: a runner calls it while it works.

@@ -60,6 +60,8 @@ pub struct TestApp {
     pub db: Db,
     pub accounts: Vec<DemoAccount>,
     pub today: chrono::NaiveDate,
+    /// The app's shared state, for running job steps directly.
+    pub state: skolflyt::startup::AppState,
     _dir: tempfile::TempDir,
 }
 
@@ -90,6 +92,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config
     let argon2_memory_kib = config.argon2_memory_kib;
     let app = Application::build(config).await.expect("app builds");
     let db = app.db().clone();
+    let state = app.state();
     let today = skolflyt::clock::today();
     demo::generate(
         &db,
@@ -111,6 +114,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config
         db,
         accounts,
         today,
+        state,
         _dir: dir,
     }
 }

@@ -16,6 +16,7 @@ on_both_databases!(
     two_instances_run_each_due_slot_once,
     a_job_that_keeps_failing_is_marked_failed_for_the_operator,
     a_server_killed_mid_queue_sends_every_email_and_repeats_at_most_the_one_in_flight,
+    a_failing_step_in_a_shared_batch_does_not_hold_back_the_others,
 );
 
 async fn administrators_see_the_seeded_schedules(backend: Backend) {
@@ -371,4 +372,58 @@ async fn a_server_killed_mid_queue_sends_every_email_and_repeats_at_most_the_one
         let statuses: Vec<&str> = history.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(statuses, ["queued", "sent"], "{delivery}");
     }
+}
+
+/// Steps that share a transaction: one that fails rolls the batch back, then each runs alone,
+/// so the others complete once and only the failing one is retried and, in the end, failed.
+async fn a_failing_step_in_a_shared_batch_does_not_hold_back_the_others(backend: Backend) {
+    let app = spawn_app_with(backend, |config| config.job_workers = 0).await;
+    let now = clock::now();
+    let mut tx = app.db.begin().await.unwrap();
+    for n in 0..20 {
+        let (kind, payload) = if n == 7 {
+            // A scheduled step without its schedule: fails every time.
+            ("schedule.broken", "{}")
+        } else {
+            (skolflyt::jobs::NOOP, "{}")
+        };
+        let job = NewJob {
+            kind,
+            payload: payload.into(),
+            idempotency_key: format!("shared-batch:{n}"),
+            run_after: now,
+            max_attempts: 1,
+        };
+        jobs::enqueue(&mut tx, &job, now).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let ran = skolflyt::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(ran, 20);
+    let statuses: Vec<(String, String, i32)> = with_db!(&app.db, |pool| {
+        sqlx::query_as(
+            "SELECT kind, status, attempts FROM jobs WHERE idempotency_key LIKE 'shared-batch:%'",
+        )
+        .fetch_all(pool)
+        .await
+    })
+    .unwrap();
+    for (kind, status, attempts) in statuses {
+        let expected = if kind == "schedule.broken" {
+            "failed"
+        } else {
+            "done"
+        };
+        assert_eq!((status.as_str(), attempts), (expected, 1), "{kind}");
+    }
+    let summary = app
+        .login("admin1")
+        .await
+        .get_json("/api/jobs/summary")
+        .await;
+    assert!(
+        summary["recent_failures"][0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("schedule")
+    );
 }
