@@ -1,6 +1,6 @@
 //! Job-queue throughput: `cargo bench -p skolflyt --bench jobs`.
 //!
-//! Enqueues `SKOLFLYT_BENCH_JOBS` (default 20,000) no-op jobs into a fresh database, then times
+//! Enqueues `SKOLFLYT_BENCH_JOBS` (default 50,000) no-op jobs into a fresh database, then times
 //! Skolflyt's runners (the same `jobs::run_due` the server runs) until every job is done, with 1
 //! runner and, on PostgreSQL, with several. With `SKOLFLYT_BENCH_POSTGRES_URL` (an admin URL) it
 //! does the same on PostgreSQL and then, on the same server in the same run, times the npm
@@ -25,7 +25,7 @@ use skolflyt::{clock, jobs, with_db};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-const DEFAULT_JOBS: usize = 20_000;
+const DEFAULT_JOBS: usize = 50_000;
 /// Enqueued per transaction while filling the queue.
 const ENQUEUE_CHUNK: usize = 2_000;
 /// graphile-worker's settings for throughput: its own perf test runs 24 concurrent jobs; a

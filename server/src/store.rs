@@ -149,6 +149,15 @@ impl Tx {
             Tx::Postgres(tx) => tx.commit().await,
         }
     }
+
+    /// Rolls back now (a dropped transaction rolls back only when its connection is next used,
+    /// holding its locks until then).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await,
+            Tx::Postgres(tx) => tx.rollback().await,
+        }
+    }
 }
 
 /// `$first, $first+1, …` for an `IN (…)` list of `count` binds.

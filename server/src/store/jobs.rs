@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::{Db, Tx};
+use super::{Db, DbKind, Tx};
 use crate::with_tx;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -91,15 +91,20 @@ impl Kinds<'_> {
     }
 }
 
-/// Waiting jobs that are due, and running ones whose lease ran out.
-const DUE: &str = "status IN ('pending', 'running') \
-    AND ((status = 'pending' AND run_after <= $1) OR (status = 'running' AND locked_until < $1))";
+/// Waiting jobs that are due, and running ones whose lease ran out (those were due when
+/// claimed). Written so that both databases walk `jobs_waiting` in order and stop at the limit,
+/// however many jobs wait.
+const DUE: &str = "status IN ('pending', 'running') AND run_after <= $1 \
+    AND (status = 'pending' OR locked_until < $1)";
 const RETURNING: &str = "RETURNING id, kind, payload, idempotency_key, attempts, max_attempts";
 
-fn skip_locked(db: &Db) -> &'static str {
-    match db {
-        Db::Sqlite { .. } => "",
-        Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+/// `id` among the rows `subquery` picks. PostgreSQL locks them, skipping rows other instances
+/// hold, and gets them as an array first: as `IN (subquery)` it would rather hash-join the
+/// whole table against the few picked.
+fn picked(kind: DbKind, subquery: &str) -> String {
+    match kind {
+        DbKind::Sqlite => format!("id IN ({subquery})"),
+        DbKind::Postgres => format!("id = ANY(ARRAY({subquery} FOR UPDATE SKIP LOCKED))"),
     }
 }
 
@@ -114,11 +119,14 @@ pub async fn claim(
 ) -> sqlx::Result<Claim> {
     let sql = format!(
         "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, \
-             lease_token = $3, updated_at = $1 \
-         WHERE id IN (SELECT id FROM jobs WHERE {DUE} AND {kinds} \
-                      ORDER BY run_after, id LIMIT {limit}{skip_locked}) {RETURNING}",
-        kinds = kinds.condition(4),
-        skip_locked = skip_locked(db),
+             lease_token = $3, updated_at = $1 WHERE {picked} {RETURNING}",
+        picked = picked(
+            db.kind(),
+            &format!(
+                "SELECT id FROM jobs WHERE {DUE} AND {kinds} ORDER BY run_after, id LIMIT {limit}",
+                kinds = kinds.condition(4)
+            )
+        ),
     );
     let token = Uuid::new_v4();
     let mut tx = db.begin().await?;
@@ -142,11 +150,14 @@ pub async fn claim_ids(
 ) -> sqlx::Result<Claim> {
     let sql = format!(
         "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, \
-             lease_token = $3, updated_at = $1 \
-         WHERE id IN (SELECT id FROM jobs WHERE {DUE} AND id IN ({ids}) \
-                      ORDER BY run_after, id{skip_locked}) {RETURNING}",
-        ids = super::placeholders(4, ids.len()),
-        skip_locked = skip_locked(db),
+             lease_token = $3, updated_at = $1 WHERE {picked} {RETURNING}",
+        picked = picked(
+            db.kind(),
+            &format!(
+                "SELECT id FROM jobs WHERE {DUE} AND id IN ({ids}) ORDER BY run_after, id",
+                ids = super::placeholders(4, ids.len())
+            )
+        ),
     );
     let token = Uuid::new_v4();
     let mut tx = db.begin().await?;
@@ -170,16 +181,20 @@ pub async fn take(
     limit: u32,
     kinds: &Kinds<'_>,
 ) -> sqlx::Result<Vec<JobRow>> {
-    let skip_locked = match tx {
-        Tx::Sqlite(_) => "",
-        Tx::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+    let kind = match tx {
+        Tx::Sqlite(_) => DbKind::Sqlite,
+        Tx::Postgres(_) => DbKind::Postgres,
     };
     let sql = format!(
         "UPDATE jobs SET status = 'done', attempts = attempts + 1, locked_until = NULL, \
-             lease_token = NULL, last_error = NULL, updated_at = $1 \
-         WHERE id IN (SELECT id FROM jobs WHERE {DUE} AND {kinds} \
-                      ORDER BY run_after, id LIMIT {limit}{skip_locked}) {RETURNING}",
-        kinds = kinds.condition(2),
+             lease_token = NULL, last_error = NULL, updated_at = $1 WHERE {picked} {RETURNING}",
+        picked = picked(
+            kind,
+            &format!(
+                "SELECT id FROM jobs WHERE {DUE} AND {kinds} ORDER BY run_after, id LIMIT {limit}",
+                kinds = kinds.condition(2)
+            )
+        ),
     );
     with_tx!(tx, |conn| {
         let mut query = sqlx::query_as(&sql).bind(now);
