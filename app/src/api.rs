@@ -4,6 +4,8 @@
 pub mod applications;
 pub mod auth;
 pub mod cases;
+pub mod follow_ups;
+pub mod jobs;
 pub mod messages;
 pub mod register;
 

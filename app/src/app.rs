@@ -13,8 +13,9 @@ use crate::components::{ErrorAlert, Loading};
 use crate::i18n::{I18nContextProvider, I18nLocaleTrait, Locale, t, t_string, use_i18n};
 use crate::nav::{self, NavLink};
 use crate::pages::{
-    CasePage, HomePage, InboxPage, LeaveApplicationPage, LoginPage, MyCasePage, MyCasesPage,
-    NotFound, OwnCasesPage, PupilPage, QueuePage, SubtasksPage, UnitPage,
+    CasePage, FollowUpPage, FollowUpsPage, HomePage, InboxPage, LeaveApplicationPage, LoginPage,
+    MyCasePage, MyCasesPage, NotFound, OperationsPage, OwnCasesPage, PupilPage, QueuePage,
+    SubtasksPage, UnitPage,
 };
 use crate::session::{Auth, Session, api_locale, use_session};
 
@@ -124,6 +125,27 @@ fn Shell() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/subtasks")
                         view=SubtasksPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/follow-ups")
+                        view=FollowUpsPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/follow-ups/:id")
+                        view=FollowUpPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/operations")
+                        view=OperationsPage
                         condition=signed_in
                         redirect_path=|| "/login"
                         fallback=SessionPending

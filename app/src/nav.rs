@@ -19,6 +19,10 @@ pub enum Page {
     HandledCases,
     /// "Mina deluppgifter".
     Subtasks,
+    /// "Uppföljning": exceptions, tasks and notifications.
+    FollowUps,
+    /// "Drift": schedules and the job queue (administrators).
+    Operations,
     Inbox,
 }
 
@@ -29,6 +33,8 @@ impl Page {
             Page::MyApplications => "/my/cases",
             Page::MyCases | Page::HandledCases => "/cases",
             Page::Subtasks => "/subtasks",
+            Page::FollowUps => "/follow-ups",
+            Page::Operations => "/operations",
             Page::Inbox => "/inbox",
         }
     }
@@ -40,6 +46,8 @@ impl Page {
             Page::MyCases => t_string!(i18n, cases.mine_title),
             Page::HandledCases => t_string!(i18n, cases.handled_title),
             Page::Subtasks => t_string!(i18n, subtasks.title),
+            Page::FollowUps => t_string!(i18n, follow_ups.title),
+            Page::Operations => t_string!(i18n, operations.title),
             Page::Inbox => t_string!(i18n, inbox.title),
         }
     }
@@ -85,6 +93,10 @@ pub fn links(roles: &[Role]) -> Vec<NavLink> {
     }
     if staff {
         links.push(NavLink::Page(Page::Subtasks));
+        links.push(NavLink::Page(Page::FollowUps));
+    }
+    if roles.contains(&Role::Admin) {
+        links.push(NavLink::Page(Page::Operations));
     }
     links.push(NavLink::Page(Page::Inbox));
     links
@@ -115,6 +127,7 @@ mod tests {
                 NavLink::Section(Section::DistributionQueue),
                 NavLink::Page(Page::MyCases),
                 NavLink::Page(Page::Subtasks),
+                NavLink::Page(Page::FollowUps),
                 NavLink::Page(Page::Inbox),
             ]
         );
@@ -128,6 +141,7 @@ mod tests {
                 NavLink::Section(Section::Groups),
                 NavLink::Section(Section::LeaveDecisions),
                 NavLink::Page(Page::Subtasks),
+                NavLink::Page(Page::FollowUps),
                 NavLink::Page(Page::Inbox),
             ]
         );
@@ -139,6 +153,13 @@ mod tests {
         assert!(links.contains(&NavLink::Page(Page::MyApplications)));
         assert!(links.contains(&NavLink::Page(Page::HandledCases)));
         assert!(!links.contains(&NavLink::Page(Page::MyCases)));
+    }
+
+    #[test]
+    fn only_administrators_see_operations() {
+        assert!(links(&[Role::Admin]).contains(&NavLink::Page(Page::Operations)));
+        assert!(!links(&[Role::CaseWorker]).contains(&NavLink::Page(Page::Operations)));
+        assert!(!links(&[Role::Guardian]).contains(&NavLink::Page(Page::FollowUps)));
     }
 
     #[test]

@@ -2,19 +2,23 @@
 
 pub mod applications;
 pub mod cases;
+pub mod follow_ups;
 pub mod home;
 mod login;
 mod messages;
 mod not_found;
+mod operations;
 mod placements;
 pub mod pupils;
 pub mod units;
 
 pub use applications::{LeaveApplicationPage, MyCasePage, MyCasesPage};
 pub use cases::{CasePage, OwnCasesPage, QueuePage, SubtasksPage};
+pub use follow_ups::{FollowUpPage, FollowUpsPage};
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use messages::InboxPage;
 pub use not_found::NotFound;
+pub use operations::OperationsPage;
 pub use pupils::PupilPage;
 pub use units::UnitPage;

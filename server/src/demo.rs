@@ -95,6 +95,24 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> anyhow::Result<DemoSumm
     })
 }
 
+/// Something for the operators to look at: a routing step for a case that does not exist,
+/// with one attempt. The first runner to start fails it, which raises an exception follow-up
+/// for the team Drift ("retry now" fails the same way; "resolve manually" settles it).
+pub async fn failed_step(db: &Db) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let job = crate::store::jobs::NewJob {
+        kind: crate::applications::leave::ROUTE,
+        payload: serde_json::json!({ "case_id": Uuid::new_v4() }).to_string(),
+        idempotency_key: "demo:failed-step".to_owned(),
+        run_after: now,
+        max_attempts: 1,
+    };
+    let mut tx = db.begin().await?;
+    crate::store::jobs::enqueue(&mut tx, &job, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Teams: the administrators run operations (and receive the exceptions of failed automated
 /// steps); the case workers share one team.
 async fn teams(db: &Db) -> anyhow::Result<()> {

@@ -79,6 +79,7 @@ async fn main() -> anyhow::Result<()> {
                 argon2_memory_kib: config.argon2_memory_kib,
             };
             let summary = demo::generate(&db, &options).await?;
+            demo::failed_step(&db).await?;
             eprintln!(
                 "demo municipality created in {:.1} s: {}",
                 started.elapsed().as_secs_f64(),
