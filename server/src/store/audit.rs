@@ -14,7 +14,13 @@ pub struct Access<'a> {
     pub detail: &'a str,
 }
 
-/// Logs one read of each subject's data, in one statement.
+/// Subjects per INSERT (five binds each; SQLite allows 32,766).
+const CHUNK: usize = 1000;
+
+/// Logs one read of each subject's data. Up to `CHUNK` subjects (every list page) go in one
+/// statement, which is atomic by itself, so there is no transaction to open and commit: on
+/// SQLite each of those is another hand-off to the single writer's thread. More subjects are
+/// logged in one transaction.
 pub async fn record(
     db: &Db,
     access: Access<'_>,
@@ -24,23 +30,48 @@ pub async fn record(
     if subjects.is_empty() {
         return Ok(());
     }
+    if subjects.len() <= CHUNK {
+        match db {
+            Db::Sqlite { write, .. } => {
+                insert(access, subjects, now).build().execute(write).await?;
+            }
+            Db::Postgres(pool) => {
+                insert(access, subjects, now).build().execute(pool).await?;
+            }
+        }
+        return Ok(());
+    }
     let mut tx = db.begin().await?;
-    for chunk in subjects.chunks(1000) {
+    for chunk in subjects.chunks(CHUNK) {
         with_tx!(&mut tx, |conn| {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO audit_log (at, actor_person_id, subject_person_id, action, detail) ",
-            );
-            insert.push_values(chunk, |mut row, subject| {
-                row.push_bind(now)
-                    .push_bind(access.actor)
-                    .push_bind(*subject)
-                    .push_bind(access.action)
-                    .push_bind(access.detail);
-            });
-            insert.build().execute(&mut *conn).await?;
+            insert(access, chunk, now).build().execute(&mut *conn).await?;
         });
     }
     tx.commit().await
+}
+
+fn insert<'a, DB>(
+    access: Access<'a>,
+    subjects: &'a [Uuid],
+    now: DateTime<Utc>,
+) -> sqlx::QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut insert = sqlx::QueryBuilder::new(
+        "INSERT INTO audit_log (at, actor_person_id, subject_person_id, action, detail) ",
+    );
+    insert.push_values(subjects, |mut row, subject| {
+        row.push_bind(now)
+            .push_bind(access.actor)
+            .push_bind(*subject)
+            .push_bind(access.action)
+            .push_bind(access.detail);
+    });
+    insert
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
