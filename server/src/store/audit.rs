@@ -44,7 +44,10 @@ pub async fn record(
     let mut tx = db.begin().await?;
     for chunk in subjects.chunks(CHUNK) {
         with_tx!(&mut tx, |conn| {
-            insert(access, chunk, now).build().execute(&mut *conn).await?;
+            insert(access, chunk, now)
+                .build()
+                .execute(&mut *conn)
+                .await?;
         });
     }
     tx.commit().await
