@@ -26,10 +26,15 @@ use sqlx::{PgPool, SqlitePool};
 ///
 /// SQLite gets a separate single-connection pool for writes: SQLite allows one writer at a
 /// time, and queueing writers in the pool is faster and never fails with `SQLITE_BUSY`,
-/// unlike several connections racing to upgrade their locks.
+/// unlike several connections racing to upgrade their locks. The access log's writes are
+/// gathered by one task on that pool (see [`audit`]).
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+        access_log: audit::AccessLogWriter,
+    },
     Postgres(PgPool),
 }
 
@@ -73,6 +78,9 @@ pub enum DbKind {
     Postgres,
 }
 
+/// How much of a SQLite database file is read through a memory map (address space, not memory).
+const MMAP_SIZE: u64 = 1 << 34;
+
 impl Db {
     /// Connects to `sqlite://path` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
@@ -93,19 +101,30 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Pages are read from a memory map instead of copied in by read(2): every commit
+            // empties the other connections' page caches, so a reader after a write would
+            // otherwise copy each page it touches again (most of a list request's system time).
+            .pragma("mmap_size", MMAP_SIZE.to_string());
         if let Some(dir) = options.get_filename().parent() {
             std::fs::create_dir_all(dir)?;
         }
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
-        Ok(Db::Sqlite { read, write })
+        let access_log = audit::AccessLogWriter::spawn(write.clone());
+        Ok(Db::Sqlite {
+            read,
+            write,
+            access_log,
+        })
     }
 
     pub fn kind(&self) -> DbKind {
@@ -133,7 +152,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { read, write } => {
+            Db::Sqlite { read, write, .. } => {
                 read.close().await;
                 write.close().await;
             }

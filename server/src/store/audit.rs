@@ -1,10 +1,19 @@
 //! The append-only access log: who read which person's data, what, and when.
+//!
+//! A read is answered only after its log rows are committed. On SQLite every write waits for
+//! the one write connection, so a single task ([`AccessLogWriter`]) writes the rows of all the
+//! requests queued at that moment in one statement — one commit for many requests (group
+//! commit) — and then tells each of them. PostgreSQL commits concurrent transactions together
+//! by itself, so there each request writes its own rows.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use sqlx::{PgPool, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use super::Db;
-use crate::{with_db, with_tx};
+use crate::with_db;
 
 /// What was read, e.g. `pupil.read`, `pupil.list`, `placement.list`.
 #[derive(Debug, Clone, Copy)]
@@ -14,13 +23,7 @@ pub struct Access<'a> {
     pub detail: &'a str,
 }
 
-/// Subjects per INSERT (five binds each; SQLite allows 32,766).
-const CHUNK: usize = 1000;
-
-/// Logs one read of each subject's data. Up to `CHUNK` subjects (every list page) go in one
-/// statement, which is atomic by itself, so there is no transaction to open and commit: on
-/// SQLite each of those is another hand-off to the single writer's thread. More subjects are
-/// logged in one transaction.
+/// Logs one read of each subject's data; returns once the rows are committed.
 pub async fn record(
     db: &Db,
     access: Access<'_>,
@@ -30,51 +33,137 @@ pub async fn record(
     if subjects.is_empty() {
         return Ok(());
     }
-    if subjects.len() <= CHUNK {
-        match db {
-            Db::Sqlite { write, .. } => {
-                insert(access, subjects, now).build().execute(write).await?;
-            }
-            Db::Postgres(pool) => {
-                insert(access, subjects, now).build().execute(pool).await?;
-            }
+    match db {
+        Db::Sqlite { access_log, .. } => {
+            access_log
+                .record(Entry {
+                    at: now.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+                    actor: access.actor,
+                    action: access.action.to_owned(),
+                    detail: access.detail.to_owned(),
+                    subjects: subjects.to_vec(),
+                })
+                .await
         }
-        return Ok(());
+        Db::Postgres(pool) => insert_postgres(pool, access, subjects, now).await,
     }
-    let mut tx = db.begin().await?;
-    for chunk in subjects.chunks(CHUNK) {
-        with_tx!(&mut tx, |conn| {
-            insert(access, chunk, now)
-                .build()
-                .execute(&mut *conn)
-                .await?;
-        });
-    }
-    tx.commit().await
 }
 
-fn insert<'a, DB>(
-    access: Access<'a>,
-    subjects: &'a [Uuid],
+/// One statement for any number of subjects (atomic by itself: no transaction to open).
+async fn insert_postgres(
+    pool: &PgPool,
+    access: Access<'_>,
+    subjects: &[Uuid],
     now: DateTime<Utc>,
-) -> sqlx::QueryBuilder<'a, DB>
-where
-    DB: sqlx::Database,
-    DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
-    let mut insert = sqlx::QueryBuilder::new(
-        "INSERT INTO audit_log (at, actor_person_id, subject_person_id, action, detail) ",
-    );
-    insert.push_values(subjects, |mut row, subject| {
-        row.push_bind(now)
-            .push_bind(access.actor)
-            .push_bind(*subject)
-            .push_bind(access.action)
-            .push_bind(access.detail);
-    });
-    insert
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_person_id, subject_person_id, action, detail) \
+         SELECT $1, $2, subject, $3, $4 FROM UNNEST($5::uuid[]) AS subject",
+    )
+    .bind(now)
+    .bind(access.actor)
+    .bind(access.action)
+    .bind(access.detail)
+    .bind(subjects)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// One request's rows, as the SQLite statement reads them from JSON.
+#[derive(Debug, Serialize)]
+struct Entry {
+    /// As sqlx writes a `DateTime<Utc>` to SQLite, so that these sort with the other rows.
+    at: String,
+    actor: Uuid,
+    action: String,
+    detail: String,
+    subjects: Vec<Uuid>,
+}
+
+/// Requests waiting for the writer before new ones wait to queue.
+const QUEUE: usize = 1024;
+/// Requests per statement, at most.
+const BATCH: usize = 256;
+
+/// The task that writes SQLite's access log for every request of the process (see the module
+/// documentation). It stops when the last [`Db`] holding it is dropped.
+#[derive(Debug, Clone)]
+pub struct AccessLogWriter {
+    queue: mpsc::Sender<Pending>,
+}
+
+struct Pending {
+    entry: Entry,
+    committed: oneshot::Sender<sqlx::Result<()>>,
+}
+
+impl AccessLogWriter {
+    /// Starts the writer on the current tokio runtime; it writes through `write`.
+    pub fn spawn(write: SqlitePool) -> AccessLogWriter {
+        let (queue, requests) = mpsc::channel(QUEUE);
+        tokio::spawn(write_batches(write, requests));
+        AccessLogWriter { queue }
+    }
+
+    async fn record(&self, entry: Entry) -> sqlx::Result<()> {
+        let (committed, done) = oneshot::channel();
+        self.queue
+            .send(Pending { entry, committed })
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        done.await.map_err(|_| sqlx::Error::PoolClosed)?
+    }
+}
+
+/// Takes whatever has queued while the previous statement ran, writes it in one statement and
+/// answers each request. If that fails, the requests are written one by one, so each gets its
+/// own result.
+async fn write_batches(pool: SqlitePool, mut requests: mpsc::Receiver<Pending>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while requests.recv_many(&mut batch, BATCH).await > 0 {
+        let result = {
+            let entries: Vec<&Entry> = batch.iter().map(|p| &p.entry).collect();
+            insert_sqlite(&pool, &entries).await
+        };
+        match result {
+            Ok(()) => {
+                for pending in batch.drain(..) {
+                    let _ = pending.committed.send(Ok(()));
+                }
+            }
+            Err(error) if batch.len() == 1 => {
+                let _ = batch.remove(0).committed.send(Err(error));
+            }
+            Err(_) => {
+                for pending in batch.drain(..) {
+                    let result = insert_sqlite(&pool, &[&pending.entry]).await;
+                    let _ = pending.committed.send(result);
+                }
+            }
+        }
+    }
+}
+
+/// All the entries' rows in one statement whose text does not depend on their number, so it is
+/// prepared once.
+async fn insert_sqlite(pool: &SqlitePool, entries: &[&Entry]) -> sqlx::Result<()> {
+    let json = serde_json::to_string(entries).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    // MATERIALIZED: each entry's fields are read from the JSON once, not once per subject.
+    sqlx::query(
+        "WITH e AS MATERIALIZED ( \
+             SELECT value ->> 'at' AS at, unhex(value ->> 'actor', '-') AS actor, \
+                    value ->> 'action' AS action, value ->> 'detail' AS detail, \
+                    value -> 'subjects' AS subjects \
+             FROM json_each($1)) \
+         INSERT INTO audit_log (at, actor_person_id, subject_person_id, action, detail) \
+         SELECT e.at, e.actor, unhex(s.value, '-'), e.action, e.detail \
+         FROM e, json_each(e.subjects) AS s",
+    )
+    .bind(json)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

@@ -1,7 +1,8 @@
 //! The store itself, on both databases.
 
 use skolflyt::store::audit::{self, Access};
-use skolflyt::with_tx;
+use skolflyt::store::cases::{self, CaseFilter, CaseView, NewCase};
+use skolflyt::{with_db, with_tx};
 use uuid::Uuid;
 
 use crate::helpers::{Backend, spawn_app};
@@ -9,6 +10,8 @@ use crate::on_both_databases;
 
 on_both_databases!(
     the_audit_log_refuses_updates_and_deletes,
+    concurrent_reads_are_each_logged_once,
+    a_list_page_reads_every_case_as_a_single_read_does,
     the_demo_municipality_is_deterministic_and_refuses_a_second_run,
 );
 
@@ -61,5 +64,118 @@ async fn the_demo_municipality_is_deterministic_and_refuses_a_second_run(backend
         app.accounts.iter().map(key).collect::<Vec<_>>(),
         other.accounts.iter().map(key).collect::<Vec<_>>(),
         "same seed, same logins and persons on either database"
+    );
+}
+
+/// On SQLite the log rows of concurrent requests are written together (group commit): each
+/// request's rows must still be there exactly once, under its own actor and action.
+async fn concurrent_reads_are_each_logged_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let requests: Vec<(Uuid, Vec<Uuid>)> = (0..64)
+        .map(|i| {
+            let subjects = (0..i % 5 + 1).map(|_| Uuid::new_v4()).collect();
+            (Uuid::new_v4(), subjects)
+        })
+        .collect();
+    let tasks: Vec<_> = requests
+        .iter()
+        .cloned()
+        .map(|(actor, subjects)| {
+            let db = app.db.clone();
+            tokio::spawn(async move {
+                let access = Access {
+                    actor,
+                    action: "pupil.list",
+                    detail: "group",
+                };
+                audit::record(&db, access, &subjects, skolflyt::clock::now()).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    for (actor, subjects) in &requests {
+        for subject in subjects {
+            let entries = audit::entries_for_subject(&app.db, *subject).await.unwrap();
+            assert_eq!(entries.len(), 1, "one entry for {subject}");
+            assert_eq!(entries[0].actor_person_id, *actor);
+            assert_eq!(entries[0].action, "pupil.list");
+            assert_eq!(entries[0].detail, "group");
+        }
+    }
+}
+
+/// SQLite reads a list page as one JSON value rather than row by row: every field, NULLs and
+/// a protected pupil included, must come out as a single case's read gives it.
+async fn a_list_page_reads_every_case_as_a_single_read_does(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.account("case_worker1").person_id;
+    let applicant = app.account("guardian1").person_id;
+    let protected: Uuid = with_db!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM persons WHERE protected_identity LIMIT 1")
+            .fetch_one(pool)
+            .await
+    })
+    .expect("the demo has a pupil with protected identity");
+    let pupil = app.all_pupils().await[0];
+    let mut created = Vec::new();
+    for (subject, owned) in [
+        (Some(protected), true),
+        (Some(pupil), true),
+        (None, true),
+        (Some(pupil), false),
+        (None, false),
+    ] {
+        let mut tx = app.db.begin().await.unwrap();
+        let now = skolflyt::clock::now();
+        let (id, ..) = cases::create(
+            &mut tx,
+            &NewCase {
+                case_type: "placement_change",
+                status: "new",
+                title: "Byte av skola – \"citat\" och \\ tecken",
+                applicant,
+                co_applicants: &[],
+                subject,
+                actor: None,
+            },
+            now,
+            app.today,
+        )
+        .await
+        .unwrap();
+        if owned {
+            let deadline = Some(app.today + chrono::Days::new(3));
+            cases::assign(&mut tx, id, owner, deadline, now)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        created.push(id);
+    }
+    let filter = CaseFilter::default();
+    let mine = cases::list(&app.db, CaseView::Mine(owner), &filter, None, 50)
+        .await
+        .unwrap();
+    let queue = cases::list(&app.db, CaseView::Queue, &filter, None, 50)
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 3);
+    assert_eq!(queue.len(), 2);
+    for row in mine.iter().chain(&queue) {
+        assert!(created.contains(&row.id));
+        let single = cases::get(&app.db, row.id).await.unwrap().unwrap();
+        assert_eq!(format!("{row:?}"), format!("{single:?}"));
+    }
+    assert!(mine.iter().any(|row| row.subject_protected == Some(true)));
+    assert!(queue.iter().any(|row| row.subject_id.is_none()));
+    let after = mine[0].id;
+    let rest = cases::list(&app.db, CaseView::Mine(owner), &filter, Some(after), 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        rest.iter().map(|row| row.id).collect::<Vec<_>>(),
+        mine[1..].iter().map(|row| row.id).collect::<Vec<_>>()
     );
 }
