@@ -8,6 +8,9 @@
 //! where a request's time goes. The tables go to stdout and into docs/PERFORMANCE.md
 //! (`SKOLFLYT_BENCH_DOCS=0` leaves the file alone); `SKOLFLYT_BENCH_KEEP=1` keeps the database
 //! for `EXPLAIN`; `SKOLFLYT_BENCH_REQUESTS` sets the requests per scenario (default 2000).
+//! `SKOLFLYT_BENCH_DATABASE=<url>` measures a database an earlier run kept instead of building
+//! one (minutes saved per try; the report says so, and the data is the same). It is left as
+//! the run leaves it: its access log grows.
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -63,6 +66,8 @@ const CASE_TYPES: [(&str, u32, &str); 4] = [
 
 struct Settings {
     postgres_admin_url: Option<String>,
+    /// A database kept by an earlier run, measured as it is.
+    reuse_url: Option<String>,
     cases: u64,
     requests: usize,
     write_docs: bool,
@@ -85,6 +90,7 @@ impl Settings {
         }
         let settings = Settings {
             postgres_admin_url: var("SKOLFLYT_BENCH_POSTGRES_URL"),
+            reuse_url: var("SKOLFLYT_BENCH_DATABASE"),
             cases: number("SKOLFLYT_BENCH_CASES", DEFAULT_CASES)?,
             requests: number("SKOLFLYT_BENCH_REQUESTS", DEFAULT_REQUESTS)?,
             write_docs: var("SKOLFLYT_BENCH_DOCS").as_deref() != Some("0"),
@@ -97,7 +103,9 @@ impl Settings {
     /// The command line that reproduces this run (without secrets).
     fn command(&self) -> String {
         let mut command = String::new();
-        if let Some(url) = &self.postgres_admin_url {
+        if let Some(url) = &self.reuse_url {
+            write!(command, "SKOLFLYT_BENCH_DATABASE={} ", redacted(url)).unwrap();
+        } else if let Some(url) = &self.postgres_admin_url {
             write!(command, "SKOLFLYT_BENCH_POSTGRES_URL={} ", redacted(url)).unwrap();
         }
         if self.cases != DEFAULT_CASES {
@@ -124,6 +132,9 @@ fn redacted(url: &str) -> String {
 async fn main() -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     let dir = tempfile::tempdir()?;
+    if let Some(url) = &settings.reuse_url {
+        return run(&settings, url, dir.path()).await;
+    }
     let postgres = match &settings.postgres_admin_url {
         Some(admin_url) => Some(create_postgres_database(admin_url).await?),
         None => None,
@@ -179,33 +190,52 @@ async fn run(settings: &Settings, database_url: &str, dir: &Path) -> anyhow::Res
     case_store::seed_case_types(&db, cases::case_types::SEEDS, clock::now()).await?;
     let database = database_version(&db).await?;
     eprintln!("database: {database}");
-    let started = Instant::now();
-    let options = DemoOptions {
-        pupils: PUPILS,
-        seed: 1,
-        today,
-        argon2_memory_kib: ARGON2_MEMORY_KIB,
+    let built = if settings.reuse_url.is_some() {
+        None
+    } else {
+        let started = Instant::now();
+        let options = DemoOptions {
+            pupils: PUPILS,
+            seed: 1,
+            today,
+            argon2_memory_kib: ARGON2_MEMORY_KIB,
+        };
+        demo::generate(&db, &options).await?;
+        Some(started.elapsed())
     };
-    demo::generate(&db, &options).await?;
-    let demo_time = started.elapsed();
-    eprintln!("demo municipality ({PUPILS} pupils) in {demo_time:.1?}");
     let accounts = demo::accounts(&db, today).await?;
     let worker = accounts
         .iter()
         .find(|a| a.username == "case_worker1")
         .context("the demo has no case_worker1")?;
-    let started = Instant::now();
-    let loaded = load_cases(&db, settings.cases, worker.person_id, today).await?;
-    let load_time = started.elapsed();
-    let started = Instant::now();
-    analyze(&db).await?;
-    let analyze_time = started.elapsed();
+    let (cases, loaded, built) = match built {
+        Some(demo_time) => {
+            eprintln!("demo municipality ({PUPILS} pupils) in {demo_time:.1?}");
+            let started = Instant::now();
+            let loaded = load_cases(&db, settings.cases, worker.person_id, today).await?;
+            let load_time = started.elapsed();
+            let started = Instant::now();
+            analyze(&db).await?;
+            let analyze_time = started.elapsed();
+            eprintln!(
+                "{} cases in {load_time:.1?} ({:.0}/s), ANALYZE in {analyze_time:.1?}",
+                settings.cases,
+                settings.cases as f64 / load_time.as_secs_f64()
+            );
+            let built = Built {
+                demo_time,
+                load_time,
+                analyze_time,
+            };
+            (settings.cases, loaded, Some(built))
+        }
+        None => {
+            let (cases, loaded) = count_cases(&db, worker.person_id).await?;
+            eprintln!("reusing {cases} cases");
+            (cases, loaded, None)
+        }
+    };
     db.close().await;
-    eprintln!(
-        "{} cases in {load_time:.1?} ({:.0}/s), ANALYZE in {analyze_time:.1?}",
-        settings.cases,
-        settings.cases as f64 / load_time.as_secs_f64()
-    );
 
     let app = Application::build(Config {
         database_url: database_url.to_owned(),
@@ -230,11 +260,9 @@ async fn run(settings: &Settings, database_url: &str, dir: &Path) -> anyhow::Res
         machine: Machine::here(),
         database,
         kind: db.kind(),
-        demo_time,
-        cases: settings.cases,
+        cases,
         loaded,
-        load_time,
-        analyze_time,
+        built,
         measured,
     };
     let markdown = report.markdown();
@@ -514,6 +542,29 @@ async fn load_cases(db: &Db, count: u64, worker: Uuid, today: NaiveDate) -> anyh
     });
     tx.commit().await?;
     Ok(loaded)
+}
+
+/// The list sizes of a database an earlier run loaded.
+async fn count_cases(db: &Db, worker: Uuid) -> anyhow::Result<(u64, Loaded)> {
+    let (cases, owned, mine, queue): (i64, i64, i64, i64) = with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT COUNT(*), \
+                    COALESCE(SUM(CASE WHEN owner_id = $1 THEN 1 ELSE 0 END), 0), \
+                    COALESCE(SUM(CASE WHEN owner_id = $1 AND closed_at IS NULL THEN 1 ELSE 0 END), 0), \
+                    COALESCE(SUM(CASE WHEN owner_id IS NULL AND status = 'new' THEN 1 ELSE 0 END), 0) \
+             FROM cases",
+        )
+        .bind(worker)
+        .fetch_one(pool)
+        .await
+    })?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let loaded = Loaded {
+        owned: count(owned),
+        mine: count(mine),
+        queue: count(queue),
+    };
+    Ok((count(cases), loaded))
 }
 
 /// What a response must be for the request to count.
@@ -967,12 +1018,18 @@ struct Report {
     machine: Machine,
     database: String,
     kind: DbKind,
-    demo_time: Duration,
     cases: u64,
     loaded: Loaded,
+    /// `None`: an earlier run's database, measured again.
+    built: Option<Built>,
+    measured: Measured,
+}
+
+/// How long building the database took.
+struct Built {
+    demo_time: Duration,
     load_time: Duration,
     analyze_time: Duration,
-    measured: Measured,
 }
 
 /// Milliseconds with two decimals.
@@ -1017,26 +1074,38 @@ impl Report {
         line(format!("| OS | {} |", m.os));
         line(format!("| Rust | {} |", m.rustc));
         line(format!("| Database | {} ({where_}) |", self.database));
-        line(format!(
-            "| Register | demo generator, {} pupils, seed 1: {:.1} s |",
-            thousands(PUPILS.into()),
-            self.demo_time.as_secs_f64()
-        ));
-        line(format!(
-            "| Cases | {} ({} owned by case_worker1, {} of them not closed = \"mine\"; {} in the queue) |",
+        let cases = format!(
+            "{} ({} owned by case_worker1, {} of them not closed = \"mine\"; {} in the queue)",
             thousands(self.cases),
             thousands(self.loaded.owned),
             thousands(self.loaded.mine),
             thousands(self.loaded.queue)
-        ));
-        line(format!(
-            "| Load | {:.1} s ({} cases/s, {} rows per INSERT, {} per transaction); ANALYZE {:.1} s |",
-            self.load_time.as_secs_f64(),
-            thousands((self.cases as f64 / self.load_time.as_secs_f64()) as u64),
-            thousands(ROWS_PER_INSERT as u64),
-            thousands(ROWS_PER_TRANSACTION),
-            self.analyze_time.as_secs_f64()
-        ));
+        );
+        match &self.built {
+            Some(built) => {
+                line(format!(
+                    "| Register | demo generator, {} pupils, seed 1: {:.1} s |",
+                    thousands(PUPILS.into()),
+                    built.demo_time.as_secs_f64()
+                ));
+                line(format!("| Cases | {cases} |"));
+                line(format!(
+                    "| Load | {:.1} s ({} cases/s, {} rows per INSERT, {} per transaction); ANALYZE {:.1} s |",
+                    built.load_time.as_secs_f64(),
+                    thousands((self.cases as f64 / built.load_time.as_secs_f64()) as u64),
+                    thousands(ROWS_PER_INSERT as u64),
+                    thousands(ROWS_PER_TRANSACTION),
+                    built.analyze_time.as_secs_f64()
+                ));
+            }
+            None => {
+                line(format!(
+                    "| Register | demo generator, {} pupils, seed 1 (an earlier run's database) |",
+                    thousands(PUPILS.into())
+                ));
+                line(format!("| Cases | {cases} (an earlier run's database) |"));
+            }
+        }
         line(format!(
             "| Load average (1, 5, 15 min) | {} before, {} after the measurements |",
             self.measured.load_average.0, self.measured.load_average.1
