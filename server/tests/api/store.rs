@@ -178,4 +178,39 @@ async fn a_list_page_reads_every_case_as_a_single_read_does(backend: Backend) {
         rest.iter().map(|row| row.id).collect::<Vec<_>>(),
         mine[1..].iter().map(|row| row.id).collect::<Vec<_>>()
     );
+
+    // Each filter, alone and together, on both views (each combination is its own statement).
+    let count = |view, case_type: Option<&str>, status: Option<&str>, overdue_on| {
+        let filter = CaseFilter {
+            case_type: case_type.map(str::to_owned),
+            status: status.map(str::to_owned),
+            overdue_on,
+        };
+        let db = app.db.clone();
+        async move {
+            cases::list(&db, view, &filter, None, 50)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    let later = Some(app.today + chrono::Days::new(400));
+    let mine = CaseView::Mine(owner);
+    assert_eq!(count(mine, Some("placement_change"), None, None).await, 3);
+    assert_eq!(count(mine, Some("leave"), None, None).await, 0);
+    assert_eq!(count(mine, None, Some("new"), None).await, 3);
+    assert_eq!(count(mine, None, Some("decided"), None).await, 0);
+    assert_eq!(count(mine, None, None, Some(app.today)).await, 0);
+    assert_eq!(
+        count(mine, Some("placement_change"), Some("new"), later).await,
+        3
+    );
+    assert_eq!(
+        count(CaseView::Queue, Some("placement_change"), None, later).await,
+        2
+    );
+    assert_eq!(
+        count(CaseView::Queue, Some("leave"), Some("new"), None).await,
+        0
+    );
 }
