@@ -81,6 +81,79 @@ pub enum DbKind {
 /// How much of a SQLite database file is read through a memory map (address space, not memory).
 const MMAP_SIZE: u64 = 1 << 34;
 
+/// How often SQLite's write-ahead logs are copied back into their database files.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies SQLite's write-ahead logs (main file and access log) back into the files, on a
+/// connection of its own and without waiting for readers or the writer (`PASSIVE`), until
+/// `write` is closed. Left to SQLite, the commit that fills the log does it and its request
+/// waits for the copy and the fsync (the 1-client p99 of the case list, docs/PERFORMANCE.md).
+async fn checkpoint(pool: SqlitePool, write: SqlitePool) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if write.is_closed() {
+            pool.close().await;
+            return;
+        }
+        for schema in ["main", "audit"] {
+            let statement = format!("PRAGMA {schema}.wal_checkpoint(PASSIVE)");
+            if let Err(error) = sqlx::query(&statement).execute(&pool).await {
+                tracing::warn!(%error, schema, "SQLite checkpoint failed");
+            }
+        }
+    }
+}
+
+/// Attaches the access-log file as `audit` to a new SQLite connection.
+fn attach_access_log(
+    file: String,
+) -> impl for<'c> Fn(
+    &'c mut sqlx::SqliteConnection,
+    sqlx::pool::PoolConnectionMetadata,
+) -> futures_util::future::BoxFuture<'c, sqlx::Result<()>>
++ Clone
++ Send
++ Sync
++ 'static {
+    move |conn, _| {
+        let file = file.clone();
+        Box::pin(async move {
+            sqlx::query("ATTACH DATABASE $1 AS audit")
+                .bind(file)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("PRAGMA audit.journal_mode = WAL")
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("PRAGMA audit.synchronous = NORMAL")
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        })
+    }
+}
+
+/// SQLite keeps the access log in a file of its own beside the database (`skolflyt.db` →
+/// `skolflyt.audit.db`), attached to every connection as `audit`. Nearly every read writes
+/// log rows, and a commit to the main file would empty every other connection's page cache
+/// and grow the file under their memory maps; commits to the log file leave the main
+/// file's readers warm. Back up both files.
+fn access_log_file(database: &std::path::Path) -> String {
+    let name = database.to_string_lossy();
+    if name.is_empty() || name == ":memory:" {
+        return ":memory:".to_owned();
+    }
+    match database.extension() {
+        Some(extension) => database
+            .with_extension(format!("audit.{}", extension.to_string_lossy()))
+            .to_string_lossy()
+            .into_owned(),
+        None => format!("{name}.audit"),
+    }
+}
+
 impl Db {
     /// Connects to `sqlite://path` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
@@ -106,19 +179,32 @@ impl Db {
             // empties the other connections' page caches, so a reader after a write would
             // otherwise copy each page it touches again (most of a list request's system time).
             .pragma("mmap_size", MMAP_SIZE.to_string());
+        let checkpoints = options.clone();
+        // Checkpoints are the checkpointer's (below), not the committing request's.
+        let options = options.pragma("wal_autocheckpoint", "0");
         if let Some(dir) = options.get_filename().parent() {
             std::fs::create_dir_all(dir)?;
         }
+        let access_log_file = access_log_file(options.get_filename());
+        let attach = attach_access_log(access_log_file);
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
+            .after_connect(attach.clone())
             .connect_with(options.clone())
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)
             .test_before_acquire(false)
+            .after_connect(attach.clone())
             .connect_with(options)
             .await?;
+        let checkpoints = SqlitePoolOptions::new()
+            .max_connections(1)
+            .after_connect(attach)
+            .connect_with(checkpoints)
+            .await?;
+        tokio::spawn(checkpoint(checkpoints, write.clone()));
         let access_log = audit::AccessLogWriter::spawn(write.clone());
         Ok(Db::Sqlite {
             read,

@@ -214,3 +214,96 @@ async fn a_list_page_reads_every_case_as_a_single_read_does(backend: Backend) {
         0
     );
 }
+
+/// SQLite keeps the access log in a file of its own (`x.db` → `x.audit.db`); a database from
+/// before that move brings its log rows along, and the log stays append-only there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_moves_the_access_log_to_its_own_file_with_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let db = skolflyt::store::Db::connect(&url).await.unwrap();
+    let skolflyt::store::Db::Sqlite { write, .. } = &db else {
+        unreachable!("a sqlite:// URL")
+    };
+    let mut before = sqlx::migrate!("./migrations/sqlite");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 11)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(write).await.unwrap();
+    let (actor, subject) = (Uuid::new_v4(), Uuid::new_v4());
+    sqlx::query(
+        "INSERT INTO main.audit_log (at, actor_person_id, subject_person_id, action, detail) \
+         VALUES ('2026-01-02T03:04:05+00:00', $1, $2, 'pupil.read', 'before')",
+    )
+    .bind(actor)
+    .bind(subject)
+    .execute(write)
+    .await
+    .unwrap();
+
+    db.migrate().await.unwrap();
+    let tables = |schema: &'static str| {
+        let write = write.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(&format!(
+                "SELECT name FROM {schema}.sqlite_master WHERE name LIKE 'audit_log%'"
+            ))
+            .fetch_all(&write)
+            .await
+            .unwrap()
+        }
+    };
+    assert!(
+        tables("main").await.is_empty(),
+        "nothing of the log is left in the main file"
+    );
+    assert_eq!(
+        tables("audit").await.len(),
+        5,
+        "table, two indexes, two triggers"
+    );
+    assert!(dir.path().join("old.audit.db").exists());
+    let entries = audit::entries_for_subject(&db, subject).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        (entries[0].actor_person_id, entries[0].detail.as_str()),
+        (actor, "before")
+    );
+    assert!(
+        sqlx::query("DELETE FROM audit_log")
+            .execute(write)
+            .await
+            .is_err()
+    );
+    db.close().await;
+
+    // Opened again, the log is found in its file.
+    let db = skolflyt::store::Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    assert_eq!(
+        audit::entries_for_subject(&db, subject)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    db.close().await;
+
+    // The database deleted and created again (a demo reset): the log beside it is kept.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(format!("old.db{suffix}")));
+    }
+    let db = skolflyt::store::Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    assert_eq!(
+        audit::entries_for_subject(&db, subject)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
