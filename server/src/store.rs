@@ -106,54 +106,6 @@ async fn checkpoint(pool: SqlitePool, write: SqlitePool) {
     }
 }
 
-/// Attaches the access-log file as `audit` to a new SQLite connection.
-fn attach_access_log(
-    file: String,
-) -> impl for<'c> Fn(
-    &'c mut sqlx::SqliteConnection,
-    sqlx::pool::PoolConnectionMetadata,
-) -> futures_util::future::BoxFuture<'c, sqlx::Result<()>>
-+ Clone
-+ Send
-+ Sync
-+ 'static {
-    move |conn, _| {
-        let file = file.clone();
-        Box::pin(async move {
-            sqlx::query("ATTACH DATABASE $1 AS audit")
-                .bind(file)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("PRAGMA audit.journal_mode = WAL")
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("PRAGMA audit.synchronous = NORMAL")
-                .execute(&mut *conn)
-                .await?;
-            Ok(())
-        })
-    }
-}
-
-/// SQLite keeps the access log in a file of its own beside the database (`skolflyt.db` →
-/// `skolflyt.audit.db`), attached to every connection as `audit`. Nearly every read writes
-/// log rows, and a commit to the main file would empty every other connection's page cache
-/// and grow the file under their memory maps; commits to the log file leave the main
-/// file's readers warm. Back up both files.
-fn access_log_file(database: &std::path::Path) -> String {
-    let name = database.to_string_lossy();
-    if name.is_empty() || name == ":memory:" {
-        return ":memory:".to_owned();
-    }
-    match database.extension() {
-        Some(extension) => database
-            .with_extension(format!("audit.{}", extension.to_string_lossy()))
-            .to_string_lossy()
-            .into_owned(),
-        None => format!("{name}.audit"),
-    }
-}
-
 impl Db {
     /// Connects to `sqlite://path` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
@@ -185,8 +137,7 @@ impl Db {
         if let Some(dir) = options.get_filename().parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let access_log_file = access_log_file(options.get_filename());
-        let attach = attach_access_log(access_log_file);
+        let attach = audit::attach(audit::file_beside(options.get_filename()));
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)

@@ -1,5 +1,5 @@
 -- The access log moves to a file of its own, attached to every connection as `audit`
--- (see `access_log_file` in server/src/store.rs): nearly every read writes log rows, and
+-- (see `file_beside` in server/src/store/audit.rs): nearly every read writes log rows, and
 -- commits to the main file empty the other connections' page caches. Its rows move with it.
 -- The file may hold a log already (its database was deleted and created again): the log is
 -- append-only, so its rows stay and these are added after them.

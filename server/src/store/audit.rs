@@ -166,6 +166,54 @@ async fn insert_sqlite(pool: &SqlitePool, entries: &[&Entry]) -> sqlx::Result<()
     Ok(())
 }
 
+/// Attaches the access-log file as `audit` to a new SQLite connection.
+pub(super) fn attach(
+    file: String,
+) -> impl for<'c> Fn(
+    &'c mut sqlx::SqliteConnection,
+    sqlx::pool::PoolConnectionMetadata,
+) -> futures_util::future::BoxFuture<'c, sqlx::Result<()>>
++ Clone
++ Send
++ Sync
++ 'static {
+    move |conn, _| {
+        let file = file.clone();
+        Box::pin(async move {
+            sqlx::query("ATTACH DATABASE $1 AS audit")
+                .bind(file)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("PRAGMA audit.journal_mode = WAL")
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("PRAGMA audit.synchronous = NORMAL")
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        })
+    }
+}
+
+/// SQLite keeps the access log in a file of its own beside the database (`skolflyt.db` →
+/// `skolflyt.audit.db`), attached to every connection as `audit`. Nearly every read writes
+/// log rows, and a commit to the main file would empty every other connection's page cache
+/// and grow the file under their memory maps; commits to the log file leave the main
+/// file's readers warm. Back up both files.
+pub(super) fn file_beside(database: &std::path::Path) -> String {
+    let name = database.to_string_lossy();
+    if name.is_empty() || name == ":memory:" {
+        return ":memory:".to_owned();
+    }
+    match database.extension() {
+        Some(extension) => database
+            .with_extension(format!("audit.{}", extension.to_string_lossy()))
+            .to_string_lossy()
+            .into_owned(),
+        None => format!("{name}.audit"),
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,

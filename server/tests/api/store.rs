@@ -282,28 +282,18 @@ async fn sqlite_moves_the_access_log_to_its_own_file_with_its_rows() {
     db.close().await;
 
     // Opened again, the log is found in its file.
-    let db = skolflyt::store::Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    assert_eq!(
-        audit::entries_for_subject(&db, subject)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    db.close().await;
+    let logged = || async {
+        let db = skolflyt::store::Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let entries = audit::entries_for_subject(&db, subject).await.unwrap();
+        db.close().await;
+        entries.len()
+    };
+    assert_eq!(logged().await, 1);
 
     // The database deleted and created again (a demo reset): the log beside it is kept.
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(dir.path().join(format!("old.db{suffix}")));
     }
-    let db = skolflyt::store::Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    assert_eq!(
-        audit::entries_for_subject(&db, subject)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(logged().await, 1);
 }
