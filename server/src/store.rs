@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod messages;
 pub mod register;
 pub mod schedules;
+pub mod sqlite;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -26,13 +27,15 @@ use sqlx::{PgPool, SqlitePool};
 ///
 /// SQLite gets a separate single-connection pool for writes: SQLite allows one writer at a
 /// time, and queueing writers in the pool is faster and never fails with `SQLITE_BUSY`,
-/// unlike several connections racing to upgrade their locks. The access log's writes are
-/// gathered by one task on that pool (see [`audit`]).
+/// unlike several connections racing to upgrade their locks. The access log has a file and a
+/// writer of its own (see [`audit`]); the reads on every request's path call SQLite directly
+/// (see [`sqlite`]).
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        direct: std::sync::Arc<sqlite::Readers>,
         access_log: audit::AccessLogWriter,
     },
     Postgres(PgPool),
@@ -137,7 +140,10 @@ impl Db {
         if let Some(dir) = options.get_filename().parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let attach = audit::attach(audit::file_beside(options.get_filename()));
+        let direct = std::sync::Arc::new(sqlite::Readers::new(options.get_filename()));
+        let audit_file = audit::file_beside(options.get_filename());
+        let access_log = audit::AccessLogWriter::spawn(audit_file.clone());
+        let attach = audit::attach(audit_file);
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
@@ -156,10 +162,10 @@ impl Db {
             .connect_with(checkpoints)
             .await?;
         tokio::spawn(checkpoint(checkpoints, write.clone()));
-        let access_log = audit::AccessLogWriter::spawn(write.clone());
         Ok(Db::Sqlite {
             read,
             write,
+            direct,
             access_log,
         })
     }

@@ -1,18 +1,20 @@
 //! The append-only access log: who read which person's data, what, and when.
 //!
-//! A read is answered only after its log rows are committed. On SQLite every write waits for
-//! the one write connection, so a single task ([`AccessLogWriter`]) writes the rows of all the
-//! requests queued at that moment in one statement — one commit for many requests (group
-//! commit) — and then tells each of them. PostgreSQL commits concurrent transactions together
-//! by itself, so there each request writes its own rows.
+//! A read is answered only after its log rows are committed. On SQLite the log is a file of
+//! its own ([`file_beside`]) with a writer of its own: one thread ([`AccessLogWriter`]) writes
+//! the rows of all the requests queued at that moment in one transaction — one commit for many
+//! requests (group commit) — and then tells each of them. It never waits for the main file's
+//! writer. PostgreSQL commits concurrent transactions together by itself, so there each
+//! request writes its own rows.
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serialize;
-use sqlx::{PgPool, SqlitePool};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use sqlx::PgPool;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use super::Db;
+use super::sqlite::{self, Id};
 use crate::with_db;
 
 /// What was read, e.g. `pupil.read`, `pupil.list`, `placement.list`.
@@ -37,7 +39,7 @@ pub async fn record(
         Db::Sqlite { access_log, .. } => {
             access_log
                 .record(Entry {
-                    at: now.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+                    at: sqlite::time_text(now),
                     actor: access.actor,
                     action: access.action.to_owned(),
                     detail: access.detail.to_owned(),
@@ -70,8 +72,8 @@ async fn insert_postgres(
     Ok(())
 }
 
-/// One request's rows, as the SQLite statement reads them from JSON.
-#[derive(Debug, Serialize)]
+/// One request's rows.
+#[derive(Debug)]
 struct Entry {
     /// As sqlx writes a `DateTime<Utc>` to SQLite, so that these sort with the other rows.
     at: String,
@@ -83,11 +85,11 @@ struct Entry {
 
 /// Requests waiting for the writer before new ones wait to queue.
 const QUEUE: usize = 1024;
-/// Requests per statement, at most.
+/// Requests per transaction, at most.
 const BATCH: usize = 256;
 
-/// The task that writes SQLite's access log for every request of the process (see the module
-/// documentation). It stops when the last [`Db`] holding it is dropped.
+/// The thread that writes SQLite's access log for every request of the process (see the
+/// module documentation). It stops when the last [`Db`] holding it is dropped.
 #[derive(Debug, Clone)]
 pub struct AccessLogWriter {
     queue: mpsc::Sender<Pending>,
@@ -99,10 +101,14 @@ struct Pending {
 }
 
 impl AccessLogWriter {
-    /// Starts the writer on the current tokio runtime; it writes through `write`.
-    pub fn spawn(write: SqlitePool) -> AccessLogWriter {
+    /// Starts the writer of the access-log file `file`. The file is opened at the first write,
+    /// after the migrations have made its table.
+    pub fn spawn(file: String) -> AccessLogWriter {
         let (queue, requests) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(write, requests));
+        std::thread::Builder::new()
+            .name("access-log".into())
+            .spawn(move || write_batches(&file, requests))
+            .expect("the access-log thread starts");
         AccessLogWriter { queue }
     }
 
@@ -116,16 +122,21 @@ impl AccessLogWriter {
     }
 }
 
-/// Takes whatever has queued while the previous statement ran, writes it in one statement and
-/// answers each request. If that fails, the requests are written one by one, so each gets its
-/// own result.
-async fn write_batches(pool: SqlitePool, mut requests: mpsc::Receiver<Pending>) {
+/// Takes whatever has queued while the previous transaction ran, writes it in one
+/// transaction and answers each request. If that fails, the requests are written one by one,
+/// so each gets its own result.
+fn write_batches(file: &str, mut requests: mpsc::Receiver<Pending>) {
+    let mut connection: Option<Connection> = None;
     let mut batch = Vec::with_capacity(BATCH);
-    while requests.recv_many(&mut batch, BATCH).await > 0 {
-        let result = {
-            let entries: Vec<&Entry> = batch.iter().map(|p| &p.entry).collect();
-            insert_sqlite(&pool, &entries).await
-        };
+    while let Some(first) = requests.blocking_recv() {
+        batch.push(first);
+        while batch.len() < BATCH {
+            match requests.try_recv() {
+                Ok(pending) => batch.push(pending),
+                Err(_) => break,
+            }
+        }
+        let result = insert_sqlite(&mut connection, file, batch.iter().map(|p| &p.entry));
         match result {
             Ok(()) => {
                 for pending in batch.drain(..) {
@@ -137,7 +148,8 @@ async fn write_batches(pool: SqlitePool, mut requests: mpsc::Receiver<Pending>) 
             }
             Err(_) => {
                 for pending in batch.drain(..) {
-                    let result = insert_sqlite(&pool, &[&pending.entry]).await;
+                    let result =
+                        insert_sqlite(&mut connection, file, std::iter::once(&pending.entry));
                     let _ = pending.committed.send(result);
                 }
             }
@@ -145,25 +157,43 @@ async fn write_batches(pool: SqlitePool, mut requests: mpsc::Receiver<Pending>) 
     }
 }
 
-/// All the entries' rows in one statement whose text does not depend on their number, so it is
-/// prepared once.
-async fn insert_sqlite(pool: &SqlitePool, entries: &[&Entry]) -> sqlx::Result<()> {
-    let json = serde_json::to_string(entries).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    // MATERIALIZED: each entry's fields are read from the JSON once, not once per subject.
-    sqlx::query(
-        "WITH e AS MATERIALIZED ( \
-             SELECT value ->> 'at' AS at, unhex(value ->> 'actor', '-') AS actor, \
-                    value ->> 'action' AS action, value ->> 'detail' AS detail, \
-                    value -> 'subjects' AS subjects \
-             FROM json_each($1)) \
-         INSERT INTO audit_log (at, actor_person_id, subject_person_id, action, detail) \
-         SELECT e.at, e.actor, unhex(s.value, '-'), e.action, e.detail \
-         FROM e, json_each(e.subjects) AS s",
-    )
-    .bind(json)
-    .execute(pool)
-    .await?;
-    Ok(())
+/// All the entries' rows in one transaction, on the writer's connection (opened if need be;
+/// dropped after a failure so the next write starts afresh).
+fn insert_sqlite<'e>(
+    connection: &mut Option<Connection>,
+    file: &str,
+    entries: impl Iterator<Item = &'e Entry>,
+) -> sqlx::Result<()> {
+    let open = match connection {
+        Some(open) => open,
+        None => connection.insert(sqlite::open_writer(file).map_err(sqlite::error)?),
+    };
+    let result = (|| {
+        let transaction =
+            open.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut insert = transaction.prepare_cached(
+                "INSERT INTO audit_log (at, actor_person_id, subject_person_id, action, detail) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for entry in entries {
+                for subject in &entry.subjects {
+                    insert.execute((
+                        &entry.at,
+                        Id(entry.actor),
+                        Id(*subject),
+                        &entry.action,
+                        &entry.detail,
+                    ))?;
+                }
+            }
+        }
+        transaction.commit()
+    })();
+    if result.is_err() {
+        *connection = None;
+    }
+    result.map_err(sqlite::error)
 }
 
 /// Attaches the access-log file as `audit` to a new SQLite connection.

@@ -1,9 +1,11 @@
 //! Accounts, sessions and failed-login records.
 
 use chrono::{DateTime, Utc};
+use rusqlite::OptionalExtension;
 use uuid::Uuid;
 
 use super::Db;
+use super::sqlite::{Id, Time};
 use crate::{with_db, with_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -76,19 +78,37 @@ pub async fn live_session(
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> sqlx::Result<Option<SessionRow>> {
-    with_db!(db, |pool| {
-        sqlx::query_as(
-            "SELECT s.account_id, a.person_id, a.username, a.locale, s.csrf_token, s.last_seen_at, \
-                    p.given_name, p.family_name \
-             FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN persons p ON p.id = a.person_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .bind(idle_since)
-        .fetch_optional(pool)
-        .await
-    })
+    const LIVE_SESSION: &str = "SELECT s.account_id, a.person_id, a.username, a.locale, \
+            s.csrf_token, s.last_seen_at, p.given_name, p.family_name \
+         FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN persons p ON p.id = a.person_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3";
+    match db {
+        // Every signed-in request asks this: read on this thread (see `store::sqlite`).
+        Db::Sqlite { direct, .. } => direct.read(|conn| {
+            conn.prepare_cached(LIVE_SESSION)?
+                .query_row((token_hash, Time(now), Time(idle_since)), |row| {
+                    Ok(SessionRow {
+                        account_id: row.get::<_, Id>("account_id")?.0,
+                        person_id: row.get::<_, Id>("person_id")?.0,
+                        username: row.get("username")?,
+                        locale: row.get("locale")?,
+                        csrf_token: row.get("csrf_token")?,
+                        last_seen_at: row.get::<_, Time>("last_seen_at")?.0,
+                        given_name: row.get("given_name")?,
+                        family_name: row.get("family_name")?,
+                    })
+                })
+                .optional()
+        }),
+        Db::Postgres(pool) => {
+            sqlx::query_as(LIVE_SESSION)
+                .bind(token_hash)
+                .bind(now)
+                .bind(idle_since)
+                .fetch_optional(pool)
+                .await
+        }
+    }
 }
 
 pub async fn touch_session(db: &Db, token_hash: &str, now: DateTime<Utc>) -> sqlx::Result<()> {

@@ -1,0 +1,197 @@
+//! SQLite called directly (rusqlite), without sqlx, for the statements on nearly every
+//! request's path: the session lookup, the case list and the access log.
+//!
+//! sqlx-sqlite runs each connection on a thread of its own and hands every statement, and its
+//! rows, across with channels; for a read that SQLite answers in 0.1–0.3 ms the hand-offs cost
+//! more CPU than the statement (docs/PERFORMANCE.md, "Case list with a million cases"). These
+//! reads run on the calling thread instead. That is safe on the async runtime because they are
+//! short and never wait: in WAL mode a reader does not wait for the writer or for checkpoints.
+//! Everything else, and every write to the main file, stays with sqlx.
+//!
+//! Values are written the way sqlx writes them, so both see the same rows: ids as 16-byte
+//! BLOBs, dates as `YYYY-MM-DD`, times as RFC 3339 text.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, ToSql};
+use uuid::Uuid;
+
+use super::MMAP_SIZE;
+
+/// A reader never waits in WAL mode except while a crashed writer's log is recovered.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Idle connections kept. A read never awaits, so no more are open at once than threads
+/// calling [`Readers::read`] (the runtime's workers).
+const IDLE: usize = 16;
+
+/// Read-only connections to the main database file, opened as needed and reused.
+pub struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Readers").field("path", &self.path).finish()
+    }
+}
+
+impl Readers {
+    pub fn new(path: &Path) -> Readers {
+        Readers {
+            path: path.to_owned(),
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs `read` on an idle connection (or a new one) on this thread.
+    pub fn read<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> sqlx::Result<T> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let connection = match idle {
+            Some(connection) => connection,
+            None => self.open().map_err(error)?,
+        };
+        let result = read(&connection);
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < IDLE {
+            idle.push(connection);
+        }
+        result.map_err(error)
+    }
+
+    fn open(&self) -> rusqlite::Result<Connection> {
+        let connection = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        connection.busy_timeout(BUSY_TIMEOUT)?;
+        connection.pragma_update(None, "query_only", true)?;
+        connection.pragma_update(None, "mmap_size", MMAP_SIZE as i64)?;
+        Ok(connection)
+    }
+}
+
+/// Opens the access-log file for its writer (see `audit::AccessLogWriter`).
+pub fn open_writer(path: &str) -> rusqlite::Result<Connection> {
+    let connection = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(Duration::from_secs(10))?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    // The checkpointer in `store` copies the log back (see `checkpoint` there).
+    connection.pragma_update(None, "wal_autocheckpoint", 0)?;
+    Ok(connection)
+}
+
+pub fn error(error: rusqlite::Error) -> sqlx::Error {
+    sqlx::Error::AnyDriverError(Box::new(error))
+}
+
+/// An id as sqlx stores it in SQLite: its 16 bytes.
+pub struct Id(pub Uuid);
+
+impl ToSql for Id {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Blob(self.0.as_bytes())))
+    }
+}
+
+impl FromSql for Id {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        Uuid::from_slice(value.as_blob()?)
+            .map(Id)
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// A date as sqlx stores it in SQLite: `YYYY-MM-DD`.
+pub struct Date(pub NaiveDate);
+
+impl ToSql for Date {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(date_text(self.0)))
+    }
+}
+
+impl FromSql for Date {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        NaiveDate::parse_from_str(value.as_str()?, "%F")
+            .map(Date)
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// The text sqlx writes for a date in SQLite.
+pub fn date_text(date: NaiveDate) -> String {
+    date.format("%F").to_string()
+}
+
+/// A point in time as sqlx stores a `DateTime<Utc>` in SQLite: RFC 3339 text.
+pub struct Time(pub DateTime<Utc>);
+
+impl ToSql for Time {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(time_text(self.0)))
+    }
+}
+
+impl FromSql for Time {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        // RFC 3339 as sqlx writes it; SQLite's own `datetime()` form as sqlx also reads it.
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%F %T%.f").map(|t| t.and_utc()))
+            .map(Time)
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// The text sqlx writes for a `DateTime<Utc>` in SQLite (rows compare as text).
+pub fn time_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_back_as_they_were_written() {
+        let connection = Connection::open_in_memory().unwrap();
+        let id = Uuid::new_v4();
+        let date = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let at = DateTime::parse_from_rfc3339("2026-12-03T08:15:30.123456+00:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        let (read_id, read_date, read_at, text): (Id, Date, Time, String) = connection
+            .query_row(
+                "SELECT ?1, ?2, ?3, ?3",
+                (Id(id), Date(date), Time(at)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!((read_id.0, read_date.0, read_at.0), (id, date, at));
+        assert_eq!(text, "2026-12-03T08:15:30.123456+00:00");
+    }
+
+    #[test]
+    fn sqlite_datetime_text_reads_as_utc() {
+        let connection = Connection::open_in_memory().unwrap();
+        let at: Time = connection
+            .query_row("SELECT '2026-12-03 08:15:30'", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(time_text(at.0), "2026-12-03T08:15:30+00:00");
+    }
+}
