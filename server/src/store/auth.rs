@@ -1,7 +1,6 @@
 //! Accounts, sessions and failed-login records.
 
 use chrono::{DateTime, Utc};
-use rusqlite::OptionalExtension;
 use uuid::Uuid;
 
 use super::Db;
@@ -84,22 +83,22 @@ pub async fn live_session(
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3";
     match db {
         // Every signed-in request asks this: read on this thread (see `store::sqlite`).
-        Db::Sqlite { direct, .. } => direct.read(|conn| {
-            conn.prepare_cached(LIVE_SESSION)?
-                .query_row((token_hash, Time(now), Time(idle_since)), |row| {
-                    Ok(SessionRow {
-                        account_id: row.get::<_, Id>("account_id")?.0,
-                        person_id: row.get::<_, Id>("person_id")?.0,
-                        username: row.get("username")?,
-                        locale: row.get("locale")?,
-                        csrf_token: row.get("csrf_token")?,
-                        last_seen_at: row.get::<_, Time>("last_seen_at")?.0,
-                        given_name: row.get("given_name")?,
-                        family_name: row.get("family_name")?,
-                    })
+        Db::Sqlite { direct, .. } => direct.optional(
+            LIVE_SESSION,
+            &[&token_hash, &Time(now), &Time(idle_since)],
+            |row| {
+                Ok(SessionRow {
+                    account_id: row.get::<_, Id>("account_id")?.0,
+                    person_id: row.get::<_, Id>("person_id")?.0,
+                    username: row.get("username")?,
+                    locale: row.get("locale")?,
+                    csrf_token: row.get("csrf_token")?,
+                    last_seen_at: row.get::<_, Time>("last_seen_at")?.0,
+                    given_name: row.get("given_name")?,
+                    family_name: row.get("family_name")?,
                 })
-                .optional()
-        }),
+            },
+        ),
         Db::Postgres(pool) => {
             sqlx::query_as(LIVE_SESSION)
                 .bind(token_hash)

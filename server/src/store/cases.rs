@@ -338,11 +338,11 @@ pub async fn list(
     match db {
         // Read on this thread: through sqlx's worker thread the hand-offs of 50 rows of 25
         // columns cost several times the statement (see `store::sqlite`).
-        Db::Sqlite { direct, .. } => direct.read(|conn| {
-            let mut statement = conn.prepare_cached(&sql)?;
-            let rows = statement.query_map(rusqlite::params_from_iter(&values), case_row)?;
-            rows.collect()
-        }),
+        Db::Sqlite { direct, .. } => {
+            let values: Vec<&dyn rusqlite::ToSql> =
+                values.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+            direct.all(&sql, &values, case_row)
+        }
         Db::Postgres(pool) => {
             let mut query = sqlx::query_as(&sql);
             for value in values {
@@ -497,21 +497,32 @@ pub async fn relation(
     case_id: Uuid,
     today: NaiveDate,
 ) -> sqlx::Result<CaseRelation> {
-    let rows: Vec<(String,)> = with_db!(db, |pool| {
-        sqlx::query_as(
-            "SELECT 'office' FROM duties d WHERE d.person_id = $1 \
-               AND d.duty IN ('case_worker', 'registrar') \
-               AND d.valid_from <= $3 AND (d.valid_to IS NULL OR d.valid_to >= $3) \
-             UNION ALL SELECT 'owner' FROM cases c WHERE c.id = $2 AND c.owner_id = $1 \
-             UNION ALL SELECT 'assignee' FROM case_subtasks s WHERE s.case_id = $2 AND s.assignee_id = $1 \
-             UNION ALL SELECT 'party' FROM case_parties p WHERE p.case_id = $2 AND p.person_id = $1",
-        )
-        .bind(person)
-        .bind(case_id)
-        .bind(today)
-        .fetch_all(pool)
-        .await
-    })?;
+    const RELATION: &str = "SELECT 'office' FROM duties d WHERE d.person_id = $1 \
+           AND d.duty IN ('case_worker', 'registrar') \
+           AND d.valid_from <= $3 AND (d.valid_to IS NULL OR d.valid_to >= $3) \
+         UNION ALL SELECT 'owner' FROM cases c WHERE c.id = $2 AND c.owner_id = $1 \
+         UNION ALL SELECT 'assignee' FROM case_subtasks s WHERE s.case_id = $2 AND s.assignee_id = $1 \
+         UNION ALL SELECT 'party' FROM case_parties p WHERE p.case_id = $2 AND p.person_id = $1";
+    // Asked before nearly every answer about a case: read on this thread (see `store::sqlite`).
+    let rows: Vec<(String,)> = match db {
+        Db::Sqlite { direct, .. } => direct.all(
+            RELATION,
+            &[
+                &sqlite::Id(person),
+                &sqlite::Id(case_id),
+                &sqlite::Date(today),
+            ],
+            |row| Ok((row.get(0)?,)),
+        )?,
+        Db::Postgres(pool) => {
+            sqlx::query_as(RELATION)
+                .bind(person)
+                .bind(case_id)
+                .bind(today)
+                .fetch_all(pool)
+                .await?
+        }
+    };
     let mut relation = CaseRelation::default();
     for (kind,) in rows {
         match kind.as_str() {

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
-use rusqlite::{Connection, OpenFlags, ToSql};
+use rusqlite::{Connection, OpenFlags, Row, Statement, ToSql};
 use uuid::Uuid;
 
 use super::MMAP_SIZE;
@@ -66,6 +66,40 @@ impl Readers {
         result.map_err(error)
     }
 
+    /// Every row `sql` gives, each made into a `T` by `row`. `sql` is written as for sqlx:
+    /// `$n` is the n-th of `values` wherever it appears.
+    pub fn all<T>(
+        &self,
+        sql: &str,
+        values: &[&dyn ToSql],
+        mut row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> sqlx::Result<Vec<T>> {
+        self.read(|connection| {
+            let mut statement = connection.prepare_cached(sql)?;
+            bind(&mut statement, values)?;
+            let mut rows = statement.raw_query();
+            let mut all = Vec::new();
+            while let Some(next) = rows.next()? {
+                all.push(row(next)?);
+            }
+            Ok(all)
+        })
+    }
+
+    /// The first row `sql` gives, if any (see [`Readers::all`]).
+    pub fn optional<T>(
+        &self,
+        sql: &str,
+        values: &[&dyn ToSql],
+        row: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> sqlx::Result<Option<T>> {
+        self.read(|connection| {
+            let mut statement = connection.prepare_cached(sql)?;
+            bind(&mut statement, values)?;
+            statement.raw_query().next()?.map(row).transpose()
+        })
+    }
+
     fn open(&self) -> rusqlite::Result<Connection> {
         let connection = Connection::open_with_flags(
             &self.path,
@@ -76,6 +110,21 @@ impl Readers {
         connection.pragma_update(None, "mmap_size", MMAP_SIZE as i64)?;
         Ok(connection)
     }
+}
+
+/// Binds the way sqlx-sqlite does: a parameter named `$n` takes the n-th value (SQLite itself
+/// numbers named parameters by first appearance, so `$2 … $1` would swap them).
+fn bind(statement: &mut Statement<'_>, values: &[&dyn ToSql]) -> rusqlite::Result<()> {
+    for index in 1..=statement.parameter_count() {
+        let name = statement.parameter_name(index).unwrap_or("?");
+        let value = name
+            .strip_prefix('$')
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| values.get(n.checked_sub(1)?))
+            .ok_or_else(|| rusqlite::Error::InvalidParameterName(name.to_owned()))?;
+        statement.raw_bind_parameter(index, value)?;
+    }
+    Ok(())
 }
 
 /// Opens the access-log file for its writer (see `audit::AccessLogWriter`).
@@ -184,6 +233,26 @@ mod tests {
             .unwrap();
         assert_eq!((read_id.0, read_date.0, read_at.0), (id, date, at));
         assert_eq!(text, "2026-12-03T08:15:30.123456+00:00");
+    }
+
+    #[test]
+    fn numbered_parameters_take_their_values_wherever_they_appear() {
+        // An empty file is an empty database.
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let readers = Readers::new(file.path());
+        let rows = readers
+            .all(
+                "SELECT $2, $1 UNION ALL SELECT $1, $2",
+                &[&"one", &"two"],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            rows,
+            [("two".into(), "one".into()), ("one".into(), "two".into())]
+        );
+        let missing = readers.optional("SELECT $2", &[&1], |row| row.get::<_, i64>(0));
+        assert!(missing.is_err(), "$2 without a second value is refused");
     }
 
     #[test]
