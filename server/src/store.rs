@@ -91,7 +91,9 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// connection of its own and without waiting for readers or the writer (`PASSIVE`), until
 /// `write` is closed. Left to SQLite, the commit that fills the log does it and its request
 /// waits for the copy and the fsync (the 1-client p99 of the case list, docs/PERFORMANCE.md).
-async fn checkpoint(pool: SqlitePool, write: SqlitePool) {
+/// The access log's writer then copies the last few commits itself, so that its log starts
+/// again from the beginning (see [`audit::AccessLogWriter::log_copied`]).
+async fn checkpoint(pool: SqlitePool, write: SqlitePool, access_log: audit::AccessLogWriter) {
     let mut every = tokio::time::interval(CHECKPOINT_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -106,6 +108,7 @@ async fn checkpoint(pool: SqlitePool, write: SqlitePool) {
                 tracing::warn!(%error, schema, "SQLite checkpoint failed");
             }
         }
+        access_log.log_copied();
     }
 }
 
@@ -161,7 +164,7 @@ impl Db {
             .after_connect(attach)
             .connect_with(checkpoints)
             .await?;
-        tokio::spawn(checkpoint(checkpoints, write.clone()));
+        tokio::spawn(checkpoint(checkpoints, write.clone(), access_log.clone()));
         Ok(Db::Sqlite {
             read,
             write,

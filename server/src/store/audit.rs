@@ -3,9 +3,12 @@
 //! A read is answered only after its log rows are committed. On SQLite the log is a file of
 //! its own ([`file_beside`]) with a writer of its own: one thread ([`AccessLogWriter`]) writes
 //! the rows of all the requests queued at that moment in one transaction — one commit for many
-//! requests (group commit) — and then tells each of them. It never waits for the main file's
-//! writer. PostgreSQL commits concurrent transactions together by itself, so there each
+//! requests (group commit) — and then tells each of them; it also checkpoints that file. It
+//! never waits for the main file's writer. PostgreSQL commits concurrent transactions together by itself, so there each
 //! request writes its own rows.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -93,6 +96,7 @@ const BATCH: usize = 256;
 #[derive(Debug, Clone)]
 pub struct AccessLogWriter {
     queue: mpsc::Sender<Pending>,
+    copied: Arc<AtomicBool>,
 }
 
 struct Pending {
@@ -105,11 +109,23 @@ impl AccessLogWriter {
     /// after the migrations have made its table.
     pub fn spawn(file: String) -> AccessLogWriter {
         let (queue, requests) = mpsc::channel(QUEUE);
+        let copied = Arc::new(AtomicBool::new(false));
+        let told = copied.clone();
         std::thread::Builder::new()
             .name("access-log".into())
-            .spawn(move || write_batches(&file, requests))
+            .spawn(move || write_batches(&file, requests, &told))
             .expect("the access-log thread starts");
-        AccessLogWriter { queue }
+        AccessLogWriter { queue, copied }
+    }
+
+    /// Tells the writer that the checkpointer has copied the file's write-ahead log back
+    /// (see `store::checkpoint`). The writer then copies what came since itself: a log starts
+    /// again from its beginning only at a write that follows a complete copy, and a copy on
+    /// another connection nearly always loses that race against a busy writer (the benchmark's
+    /// access log grew a 6 GB write-ahead log in a few minutes that way). What is left to copy
+    /// by then is a few commits' worth, so the writer's requests barely wait for it.
+    pub fn log_copied(&self) {
+        self.copied.store(true, Ordering::Release);
     }
 
     async fn record(&self, entry: Entry) -> sqlx::Result<()> {
@@ -125,7 +141,7 @@ impl AccessLogWriter {
 /// Takes whatever has queued while the previous transaction ran, writes it in one
 /// transaction and answers each request. If that fails, the requests are written one by one,
 /// so each gets its own result.
-fn write_batches(file: &str, mut requests: mpsc::Receiver<Pending>) {
+fn write_batches(file: &str, mut requests: mpsc::Receiver<Pending>, copied: &AtomicBool) {
     let mut connection: Option<Connection> = None;
     let mut batch = Vec::with_capacity(BATCH);
     while let Some(first) = requests.blocking_recv() {
@@ -153,6 +169,12 @@ fn write_batches(file: &str, mut requests: mpsc::Receiver<Pending>) {
                     let _ = pending.committed.send(result);
                 }
             }
+        }
+        if copied.swap(false, Ordering::AcqRel)
+            && let Some(open) = &connection
+            && let Err(error) = open.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+        {
+            tracing::warn!(%error, "access-log checkpoint failed");
         }
     }
 }

@@ -127,6 +127,9 @@ fn bind(statement: &mut Statement<'_>, values: &[&dyn ToSql]) -> rusqlite::Resul
     Ok(())
 }
 
+/// Page cache of the access log's writer.
+const WRITER_CACHE_KIB: i64 = 256 << 10;
+
 /// Opens the access-log file for its writer (see `audit::AccessLogWriter`).
 pub fn open_writer(path: &str) -> rusqlite::Result<Connection> {
     let connection = Connection::open_with_flags(
@@ -138,6 +141,12 @@ pub fn open_writer(path: &str) -> rusqlite::Result<Connection> {
     connection.busy_timeout(Duration::from_secs(10))?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "NORMAL")?;
+    // Each page of the log's person index that a write touches is read first: with SQLite's
+    // default 2 MB cache most of them were read from the file again.
+    connection.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
+    connection.pragma_update(None, "mmap_size", MMAP_SIZE as i64)?;
+    // The write-ahead log's file is cut back to this after it has grown.
+    connection.pragma_update(None, "journal_size_limit", 64 << 20)?;
     // The checkpointer in `store` copies the log back (see `checkpoint` there).
     connection.pragma_update(None, "wal_autocheckpoint", 0)?;
     Ok(connection)
