@@ -794,8 +794,13 @@ fn load_average() -> String {
         .join(" ")
 }
 
-async fn login(base: &str, username: &str, password: &str) -> anyhow::Result<Client> {
-    let client = Client::builder().cookie_store(true).build()?;
+/// Posts the sign-in form with `client`; fails unless it is accepted.
+async fn sign_in(
+    client: &Client,
+    base: &str,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<reqwest::Response> {
     let response = client
         .post(format!("{base}/api/auth/login"))
         .json(&serde_json::json!({ "username": username, "password": password }))
@@ -806,21 +811,18 @@ async fn login(base: &str, username: &str, password: &str) -> anyhow::Result<Cli
         "login as {username}: {}",
         response.status()
     );
+    Ok(response)
+}
+
+async fn login(base: &str, username: &str, password: &str) -> anyhow::Result<Client> {
+    let client = Client::builder().cookie_store(true).build()?;
+    sign_in(&client, base, username, password).await?;
     Ok(client)
 }
 
 /// Signs in and returns the session cookie (`name=value`) for a client that is not reqwest.
 async fn session_cookie(base: &str, username: &str, password: &str) -> anyhow::Result<String> {
-    let response = Client::new()
-        .post(format!("{base}/api/auth/login"))
-        .json(&serde_json::json!({ "username": username, "password": password }))
-        .send()
-        .await?;
-    ensure!(
-        response.status() == StatusCode::OK,
-        "login as {username}: {}",
-        response.status()
-    );
+    let response = sign_in(&Client::new(), base, username, password).await?;
     let cookie = response
         .headers()
         .get_all(reqwest::header::SET_COOKIE)
