@@ -4,8 +4,8 @@
 //! its own ([`file_beside`]) with a writer of its own: one thread ([`AccessLogWriter`]) writes
 //! the rows of all the requests queued at that moment in one transaction — one commit for many
 //! requests (group commit) — and then tells each of them; it also checkpoints that file. It
-//! never waits for the main file's writer. PostgreSQL commits concurrent transactions together by itself, so there each
-//! request writes its own rows.
+//! never waits for the main file's writer. PostgreSQL commits concurrent transactions
+//! together by itself, so there each request writes its own rows.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -92,7 +92,8 @@ const QUEUE: usize = 1024;
 const BATCH: usize = 256;
 
 /// The thread that writes SQLite's access log for every request of the process (see the
-/// module documentation). It stops when the last [`Db`] holding it is dropped.
+/// module documentation). It stops when the last handle is dropped (the checkpointer's goes
+/// at [`Db::close`]).
 #[derive(Debug, Clone)]
 pub struct AccessLogWriter {
     queue: mpsc::Sender<Pending>,
@@ -123,7 +124,8 @@ impl AccessLogWriter {
     /// again from its beginning only at a write that follows a complete copy, and a copy on
     /// another connection nearly always loses that race against a busy writer (the benchmark's
     /// access log grew a 6 GB write-ahead log in a few minutes that way). What is left to copy
-    /// by then is a few commits' worth, so the writer's requests barely wait for it.
+    /// by then is a few commits' worth, but the requests waiting for the writer wait for that
+    /// copy and its fsync too: the 16-client p99 in docs/PERFORMANCE.md.
     pub fn log_copied(&self) {
         self.copied.store(true, Ordering::Release);
     }

@@ -1,5 +1,5 @@
 //! SQLite called directly (rusqlite), without sqlx, for the statements on nearly every
-//! request's path: the session lookup, the case list and the access log.
+//! request's path: the session lookup, the case list, the case relation and the access log.
 //!
 //! sqlx-sqlite runs each connection on a thread of its own and hands every statement, and its
 //! rows, across with channels; for a read that SQLite answers in 0.1–0.3 ms the hand-offs cost
