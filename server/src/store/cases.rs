@@ -340,8 +340,17 @@ pub async fn list(
         // Read on this thread: through sqlx's worker thread the hand-offs of 50 rows of 25
         // columns cost several times the statement (see `store::sqlite`).
         Db::Sqlite { direct, .. } => {
-            let values: Vec<&dyn rusqlite::ToSql> =
-                values.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+            let values: Vec<Box<dyn rusqlite::ToSql + '_>> = values
+                .into_iter()
+                .map(|value| -> Box<dyn rusqlite::ToSql + '_> {
+                    match value {
+                        ListValue::Id(id) => Box::new(sqlite::Id(id)),
+                        ListValue::Text(text) => Box::new(text),
+                        ListValue::Date(date) => Box::new(sqlite::Date(date)),
+                    }
+                })
+                .collect();
+            let values: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| &**v).collect();
             direct.all(&sql, &values, case_row)
         }
         Db::Postgres(pool) => {
@@ -363,18 +372,6 @@ enum ListValue<'a> {
     Id(Uuid),
     Text(&'a str),
     Date(NaiveDate),
-}
-
-impl rusqlite::ToSql for ListValue<'_> {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        match self {
-            ListValue::Id(id) => Ok(rusqlite::types::ToSqlOutput::Borrowed(
-                rusqlite::types::ValueRef::Blob(id.as_bytes()),
-            )),
-            ListValue::Text(text) => text.to_sql(),
-            ListValue::Date(date) => Ok(sqlite::date_text(*date).into()),
-        }
-    }
 }
 
 /// The list statement with only the filters that are set, so that each combination is planned

@@ -49,10 +49,7 @@ impl Readers {
     }
 
     /// Runs `read` on an idle connection (or a new one) on this thread.
-    pub fn read<T>(
-        &self,
-        read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
-    ) -> sqlx::Result<T> {
+    fn read<T>(&self, read: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> sqlx::Result<T> {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let connection = match idle {
             Some(connection) => connection,
@@ -191,7 +188,7 @@ impl FromSql for Date {
 }
 
 /// The text sqlx writes for a date in SQLite.
-pub fn date_text(date: NaiveDate) -> String {
+fn date_text(date: NaiveDate) -> String {
     date.format("%F").to_string()
 }
 
