@@ -27,8 +27,8 @@ use sqlx::{PgPool, SqlitePool};
 ///
 /// SQLite gets a separate single-connection pool for writes: SQLite allows one writer at a
 /// time, and queueing writers in the pool is faster and never fails with `SQLITE_BUSY`,
-/// unlike several connections racing to upgrade their locks. The access log has a file and a
-/// writer of its own (see [`audit`]); the reads on every request's path call SQLite directly
+/// unlike several connections racing to upgrade their locks. The access log has files and
+/// writers of its own (see [`audit`]); the reads on every request's path call SQLite directly
 /// (see [`sqlite`]).
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -36,7 +36,7 @@ pub enum Db {
         read: SqlitePool,
         write: SqlitePool,
         direct: std::sync::Arc<sqlite::Readers>,
-        access_log: audit::AccessLogWriter,
+        access_log: audit::AccessLog,
     },
     Postgres(PgPool),
 }
@@ -92,8 +92,8 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// `write` is closed. Left to SQLite, the commit that fills the log does it and its request
 /// waits for the copy and the fsync (the 1-client p99 of the case list, docs/PERFORMANCE.md).
 /// The access log's writer then copies the last few commits itself, so that its log starts
-/// again from the beginning (see [`audit::AccessLogWriter::log_copied`]).
-async fn checkpoint(pool: SqlitePool, write: SqlitePool, access_log: audit::AccessLogWriter) {
+/// again from the beginning (see [`audit::AccessLog::log_copied`]).
+async fn checkpoint(pool: SqlitePool, write: SqlitePool, access_log: audit::AccessLog) {
     let mut every = tokio::time::interval(CHECKPOINT_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -144,9 +144,10 @@ impl Db {
             std::fs::create_dir_all(dir)?;
         }
         let direct = std::sync::Arc::new(sqlite::Readers::new(options.get_filename()));
-        let audit_file = audit::file_beside(options.get_filename());
-        let access_log = audit::AccessLogWriter::spawn(audit_file.clone());
-        let attach = audit::attach(audit_file);
+        let log_file = audit::file_beside(options.get_filename(), "audit");
+        let index_file = audit::file_beside(options.get_filename(), "audit-index");
+        let access_log = audit::AccessLog::spawn(log_file.clone(), index_file.clone());
+        let attach = audit::attach(log_file, index_file);
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)

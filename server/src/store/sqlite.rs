@@ -124,11 +124,31 @@ fn bind(statement: &mut Statement<'_>, values: &[&dyn ToSql]) -> rusqlite::Resul
     Ok(())
 }
 
-/// Page cache of the access log's writer.
-const WRITER_CACHE_KIB: i64 = 256 << 10;
+/// Page cache of the access log's writer and of its indexer.
+const LOG_CACHE_KIB: i64 = 64 << 10;
 
-/// Opens the access-log file for its writer (see `audit::AccessLogWriter`).
+/// Opens the access log's events file for its writer (see `audit::AccessLog`).
 pub fn open_writer(path: &str) -> rusqlite::Result<Connection> {
+    let connection = open_log_file(path)?;
+    // The checkpointer in `store` copies the log back (see `checkpoint` there).
+    connection.pragma_update(None, "wal_autocheckpoint", 0)?;
+    Ok(connection)
+}
+
+/// Opens the access log's index file for its only writer, with the events' file attached as
+/// `audit` (see `audit::AccessIndex`). It copies its own write-ahead log back as it goes.
+pub fn open_indexer(index: &str, log: &str) -> rusqlite::Result<Connection> {
+    let connection = open_log_file(index)?;
+    connection.execute("ATTACH DATABASE ?1 AS audit", [log])?;
+    connection.pragma_update(
+        Some(rusqlite::DatabaseName::Attached("audit")),
+        "mmap_size",
+        MMAP_SIZE as i64,
+    )?;
+    Ok(connection)
+}
+
+fn open_log_file(path: &str) -> rusqlite::Result<Connection> {
     let connection = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -138,14 +158,10 @@ pub fn open_writer(path: &str) -> rusqlite::Result<Connection> {
     connection.busy_timeout(Duration::from_secs(10))?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "NORMAL")?;
-    // Each page of the log's person index that a write touches is read first: with SQLite's
-    // default 2 MB cache most of them were read from the file again.
-    connection.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
+    connection.pragma_update(None, "cache_size", -LOG_CACHE_KIB)?;
     connection.pragma_update(None, "mmap_size", MMAP_SIZE as i64)?;
     // The write-ahead log's file is cut back to this after it has grown.
     connection.pragma_update(None, "journal_size_limit", 64 << 20)?;
-    // The checkpointer in `store` copies the log back (see `checkpoint` there).
-    connection.pragma_update(None, "wal_autocheckpoint", 0)?;
     Ok(connection)
 }
 

@@ -26,21 +26,32 @@ async fn the_audit_log_refuses_updates_and_deletes(backend: Backend) {
     audit::record(&app.db, access, &[subject], skolflyt::clock::now())
         .await
         .unwrap();
-    let mut statements = vec!["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"];
-    if app.db.kind() == skolflyt::store::DbKind::Sqlite {
-        // The rows audit_log is filled from (migration 0012).
-        statements.extend([
-            "UPDATE access_events SET action = 'x'",
-            "DELETE FROM access_events",
-        ]);
-    }
-    for statement in statements {
-        let mut tx = app.db.begin().await.unwrap();
-        let result = with_tx!(&mut tx, |conn| sqlx::query(statement)
-            .execute(&mut *conn)
+    // Has the index catch up first: an UPDATE or DELETE of no rows would not be refused.
+    assert_eq!(
+        audit::entries_for_subject(&app.db, subject)
             .await
-            .map(|_| ()));
-        assert!(result.is_err(), "{statement} must fail");
+            .unwrap()
+            .len(),
+        1
+    );
+    let tables = [
+        ("access_events", "id"),
+        ("access_subjects", "event_id"),
+        ("access_actors", "event_id"),
+    ];
+    for (table, column) in tables {
+        for statement in [
+            format!("UPDATE {table} SET {column} = {column} + 1000"),
+            format!("DELETE FROM {table}"),
+        ] {
+            let mut tx = app.db.begin().await.unwrap();
+            let result = with_tx!(&mut tx, |conn| sqlx::query(&statement)
+                .execute(&mut *conn)
+                .await
+                .map(|_| ()));
+            let error = result.expect_err(&statement).to_string();
+            assert!(error.contains("append-only"), "{statement}: {error}");
+        }
     }
     assert_eq!(
         audit::entries_for_subject(&app.db, subject)
@@ -223,8 +234,9 @@ async fn a_list_page_reads_every_case_as_a_single_read_does(backend: Backend) {
     );
 }
 
-/// SQLite keeps the access log in a file of its own (`x.db` → `x.audit.db`); a database from
-/// before that move brings its log rows along, and the log stays append-only there.
+/// SQLite keeps the access log in files of its own (`x.db` → `x.audit.db` for the events,
+/// `x.audit-index.db` for their index); a database from before that move brings its log rows
+/// along as events, and the log stays append-only there. A lost index is built again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_moves_the_access_log_to_its_own_file_with_its_rows() {
     let dir = tempfile::tempdir().unwrap();
@@ -254,39 +266,45 @@ async fn sqlite_moves_the_access_log_to_its_own_file_with_its_rows() {
     .unwrap();
 
     db.migrate().await.unwrap();
-    let tables = |schema: &'static str| {
+    let objects = |schema: &'static str, like: &'static str| {
         let write = write.clone();
         async move {
             sqlx::query_scalar::<_, String>(&format!(
-                "SELECT name FROM {schema}.sqlite_master WHERE name LIKE 'audit_log%'"
+                "SELECT name FROM {schema}.sqlite_master WHERE name LIKE '{like}%' ORDER BY name"
             ))
             .fetch_all(&write)
             .await
             .unwrap()
         }
     };
-    assert!(
-        tables("main").await.is_empty(),
-        "nothing of the log is left in the main file"
-    );
+    for schema in ["main", "audit"] {
+        assert!(
+            objects(schema, "audit_log").await.is_empty(),
+            "the rows of {schema}.audit_log became events"
+        );
+    }
     assert_eq!(
-        tables("audit").await.len(),
-        5,
-        "table, two indexes, two triggers"
+        objects("audit", "access_events").await,
+        [
+            "access_events",
+            "access_events_no_delete",
+            "access_events_no_update"
+        ]
     );
     assert!(dir.path().join("old.audit.db").exists());
     let entries = audit::entries_for_subject(&db, subject).await.unwrap();
+    assert!(dir.path().join("old.audit-index.db").exists());
+    assert_eq!(objects("audit_index", "access_").await.len(), 7);
     assert_eq!(entries.len(), 1);
     assert_eq!(
         (entries[0].actor_person_id, entries[0].detail.as_str()),
         (actor, "before")
     );
-    assert!(
-        sqlx::query("DELETE FROM audit_log")
-            .execute(write)
-            .await
-            .is_err()
-    );
+    let refused = sqlx::query("DELETE FROM access_events")
+        .execute(write)
+        .await
+        .expect_err("the log is append-only");
+    assert!(refused.to_string().contains("append-only"), "{refused}");
     // Logged by the writer of this process just before it goes.
     let access = Access {
         actor,
@@ -311,6 +329,12 @@ async fn sqlite_moves_the_access_log_to_its_own_file_with_its_rows() {
     // The database deleted and created again (a demo reset): the log beside it is kept.
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(dir.path().join(format!("old.db{suffix}")));
+    }
+    assert_eq!(logged().await, 2);
+
+    // The index lost: it is built again from the events.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(format!("old.audit-index.db{suffix}")));
     }
     assert_eq!(logged().await, 2);
 }
