@@ -991,7 +991,7 @@ async fn measure(
         ),
         (
             format!(
-                "`audit::record`, {} rows (one page's access log)",
+                "`audit::record`, one event of {} people (one page's access log)",
                 subjects.len()
             ),
             Probe::Audit {
@@ -1112,7 +1112,9 @@ impl Report {
         let where_ = match self.kind {
             DbKind::Sqlite => {
                 "a file in a temp dir, WAL; sqlx pools (8 readers, 1 writer), the session and the \
-                 list read directly (rusqlite), the access log in a file and on a thread of its own"
+                 list read directly (rusqlite), the access log's events in a file and on a thread of \
+                 their own, its person index filled in behind in a third file; SQLite built \
+                 without STAT4; mimalloc"
             }
             DbKind::Postgres => "localhost, a fresh database, the app's pool (16 connections)",
         };

@@ -17,3 +17,10 @@ pub mod openapi;
 pub mod register;
 pub mod startup;
 pub mod store;
+
+/// mimalloc instead of the C library's allocator: a list request allocates a few thousand small
+/// values (rows, strings, JSON) on two threads, and glibc's malloc and free were 14 % of the
+/// server's CPU under load (docs/PERFORMANCE.md). Here, so that the tests and the benchmarks
+/// run with the allocator the server runs with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

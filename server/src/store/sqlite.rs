@@ -238,6 +238,21 @@ pub fn time_text(at: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
 
+    /// Built as `.cargo/config.toml` asks: without STAT4, which planned the case list again
+    /// on every request once ANALYZE had run.
+    #[test]
+    fn sqlite_is_built_without_stat4() {
+        let connection = Connection::open_in_memory().unwrap();
+        let mut options = connection.prepare("PRAGMA compile_options").unwrap();
+        let options: Vec<String> = options
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(options.iter().any(|o| o.starts_with("THREADSAFE")));
+        assert!(!options.iter().any(|o| o == "ENABLE_STAT4"), "{options:?}");
+    }
+
     #[test]
     fn values_read_back_as_they_were_written() {
         let connection = Connection::open_in_memory().unwrap();
