@@ -184,7 +184,12 @@ impl Db {
     /// Applies the migrations this binary carries that the database lacks.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
-            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Db::Sqlite {
+                write, access_log, ..
+            } => {
+                sqlx::migrate!("./migrations/sqlite").run(write).await?;
+                access_log.open_index().await?;
+            }
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())

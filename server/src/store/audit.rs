@@ -163,6 +163,13 @@ impl AccessLog {
         self.copied.store(true, Ordering::Release);
     }
 
+    /// Makes the index file's tables where they are missing (after the migrations, which make
+    /// the events' table), so that the log can be read at once.
+    pub async fn open_index(&self) -> sqlx::Result<()> {
+        let index = self.index.clone();
+        blocking(move || index.with_connection(|_| Ok(()))).await
+    }
+
     async fn record(&self, event: Event) -> sqlx::Result<()> {
         let (committed, done) = oneshot::channel();
         self.queue
@@ -296,6 +303,18 @@ struct AccessIndex {
 impl AccessIndex {
     /// Indexes every event committed before the call.
     fn catch_up(&self) -> rusqlite::Result<()> {
+        self.with_connection(|connection| {
+            while index_round(connection)? == ROUND {}
+            Ok(())
+        })
+    }
+
+    /// Runs `work` on the index's connection, opened (and its tables made) if need be, and
+    /// dropped after a failure so that the next round starts afresh.
+    fn with_connection<T>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
         let mut connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
         let open = match &mut *connection {
             Some(open) => open,
@@ -305,16 +324,11 @@ impl AccessIndex {
                 connection.insert(opened)
             }
         };
-        loop {
-            match index_round(open) {
-                Ok(events) if events < ROUND => return Ok(()),
-                Ok(_) => {}
-                Err(error) => {
-                    *connection = None;
-                    return Err(error);
-                }
-            }
+        let result = work(open);
+        if result.is_err() {
+            *connection = None;
         }
+        result
     }
 }
 
@@ -380,6 +394,16 @@ fn index_round(connection: &mut Connection) -> rusqlite::Result<usize> {
     )?;
     transaction.commit()?;
     Ok(events)
+}
+
+/// Runs `work` on a thread for blocking work (the index waits for its round and writes).
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> rusqlite::Result<T> + Send + 'static,
+) -> sqlx::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
+        .map_err(sqlite::error)
 }
 
 /// Attaches the access log's files to a new SQLite connection: the events as `audit`, their
@@ -448,10 +472,7 @@ pub struct AuditEntry {
 pub async fn entries_for_subject(db: &Db, subject: Uuid) -> sqlx::Result<Vec<AuditEntry>> {
     if let Db::Sqlite { access_log, .. } = db {
         let index = access_log.index.clone();
-        tokio::task::spawn_blocking(move || index.catch_up())
-            .await
-            .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
-            .map_err(sqlite::error)?;
+        blocking(move || index.catch_up()).await?;
     }
     with_db!(db, |pool| {
         sqlx::query_as(

@@ -119,7 +119,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config
     }
 }
 
-async fn fresh_postgres_database(admin_url: &str) -> String {
+pub async fn fresh_postgres_database(admin_url: &str) -> String {
     use sqlx::Connection;
     let name = format!("skolflyt_t_{}", Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(admin_url)

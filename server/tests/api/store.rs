@@ -338,3 +338,109 @@ async fn sqlite_moves_the_access_log_to_its_own_file_with_its_rows() {
     }
     assert_eq!(logged().await, 2);
 }
+
+/// PostgreSQL: a database from before the access log became events (migration 0012) keeps
+/// its log rows, as events of one person each, ahead of the events written after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_turns_the_old_access_log_rows_into_events() {
+    let Some(Backend::Postgres(admin_url)) = Backend::postgres() else {
+        return;
+    };
+    let url = crate::helpers::fresh_postgres_database(&admin_url).await;
+    let db = skolflyt::store::Db::connect(&url).await.unwrap();
+    let skolflyt::store::Db::Postgres(pool) = &db else {
+        unreachable!("a postgres:// URL")
+    };
+    let mut before = sqlx::migrate!("./migrations/postgres");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 12)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(pool).await.unwrap();
+    let (actor, first, second) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_person_id, subject_person_id, action, detail) \
+         VALUES ('2026-01-02T03:04:05Z', $1, $2, 'pupil.read', 'before'), \
+                ('2026-01-02T03:04:06Z', $1, $3, 'pupil.list', 'before')",
+    )
+    .bind(actor)
+    .bind(first)
+    .bind(second)
+    .execute(pool)
+    .await
+    .unwrap();
+
+    db.migrate().await.unwrap();
+    let gone: Option<String> = sqlx::query_scalar("SELECT to_regclass('audit_log')::text")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(gone, None, "audit_log became access_events");
+    let access = Access {
+        actor,
+        action: "case.list",
+        detail: "after",
+    };
+    audit::record(&db, access, &[first, second], skolflyt::clock::now())
+        .await
+        .unwrap();
+    let logged = |subject| {
+        let db = db.clone();
+        async move {
+            audit::entries_for_subject(&db, subject)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| (e.actor_person_id, e.action, e.detail))
+                .collect::<Vec<_>>()
+        }
+    };
+    let entry = |action: &str, detail: &str| (actor, action.to_owned(), detail.to_owned());
+    assert_eq!(
+        logged(first).await,
+        [entry("pupil.read", "before"), entry("case.list", "after")]
+    );
+    assert_eq!(
+        logged(second).await,
+        [entry("pupil.list", "before"), entry("case.list", "after")]
+    );
+    db.close().await;
+}
+
+/// SQLite: the person index is filled in behind the requests by its own thread (within about
+/// a second), not only when someone reads the log; every person of an event gets a row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_indexes_the_access_log_behind_the_requests() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let actor = Uuid::new_v4();
+    let subjects: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
+    let access = Access {
+        actor,
+        action: "case.list",
+        detail: "",
+    };
+    audit::record(&app.db, access, &subjects, skolflyt::clock::now())
+        .await
+        .unwrap();
+    let indexed = || async {
+        let mut people = app
+            .query_ids_for(
+                "SELECT s.subject_person_id FROM access_subjects s \
+                 JOIN access_actors a ON a.event_id = s.event_id WHERE a.actor_person_id = $1",
+                actor,
+            )
+            .await;
+        people.sort();
+        people
+    };
+    app.eventually("the index to catch up by itself", || async {
+        !indexed().await.is_empty()
+    })
+    .await;
+    let mut expected = subjects.clone();
+    expected.sort();
+    assert_eq!(indexed().await, expected);
+}
