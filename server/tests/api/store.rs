@@ -245,14 +245,7 @@ async fn sqlite_moves_the_access_log_to_its_own_file_with_its_rows() {
     let skolflyt::store::Db::Sqlite { write, .. } = &db else {
         unreachable!("a sqlite:// URL")
     };
-    let mut before = sqlx::migrate!("./migrations/sqlite");
-    before.migrations = before
-        .migrations
-        .iter()
-        .filter(|m| m.version < 11)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
+    let before = migrations_before(sqlx::migrate!("./migrations/sqlite"), 11);
     before.run(write).await.unwrap();
     let (actor, subject) = (Uuid::new_v4(), Uuid::new_v4());
     sqlx::query(
@@ -351,14 +344,7 @@ async fn postgres_turns_the_old_access_log_rows_into_events() {
     let skolflyt::store::Db::Postgres(pool) = &db else {
         unreachable!("a postgres:// URL")
     };
-    let mut before = sqlx::migrate!("./migrations/postgres");
-    before.migrations = before
-        .migrations
-        .iter()
-        .filter(|m| m.version < 12)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
+    let before = migrations_before(sqlx::migrate!("./migrations/postgres"), 12);
     before.run(pool).await.unwrap();
     let (actor, first, second) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
     sqlx::query(
@@ -443,4 +429,19 @@ async fn sqlite_indexes_the_access_log_behind_the_requests() {
     let mut expected = subjects.clone();
     expected.sort();
     assert_eq!(indexed().await, expected);
+}
+
+/// `migrator` with only its migrations before `version`: a database as an older release left it.
+fn migrations_before(
+    mut migrator: sqlx::migrate::Migrator,
+    version: i64,
+) -> sqlx::migrate::Migrator {
+    migrator.migrations = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version < version)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    migrator
 }
