@@ -197,7 +197,10 @@ impl ToSql for Date {
 
 impl FromSql for Date {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        NaiveDate::parse_from_str(value.as_str()?, "%F")
+        // `YYYY-MM-DD` (`FromStr`; a `"%F"` format string is parsed again on every call).
+        value
+            .as_str()?
+            .parse::<NaiveDate>()
             .map(Date)
             .map_err(|e| FromSqlError::Other(Box::new(e)))
     }
