@@ -28,7 +28,7 @@ use skolflyt::config::Config;
 use skolflyt::demo::{self, DemoOptions};
 use skolflyt::startup::Application;
 use skolflyt::store::audit::{self, Access};
-use skolflyt::store::cases::{self as case_store, CaseFilter, CaseView};
+use skolflyt::store::cases::{self as case_store, CaseFilter, CasePosition, CaseView};
 use skolflyt::store::{Db, DbKind};
 use skolflyt::{cases, clock, with_db, with_tx};
 use tokio::task::JoinSet;
@@ -644,7 +644,7 @@ enum Probe {
     List {
         db: Db,
         worker: Uuid,
-        after: Option<Uuid>,
+        after: Option<CasePosition>,
     },
     /// `audit::record` of one page's subjects, as the list handler does it.
     Audit {
@@ -893,6 +893,11 @@ async fn measure(
         clients.push(login(base, "case_worker1", password).await?);
     }
     let (cursor, after, deep_pages) = deep_cursor(&clients[0], base, DEEP_PAGES).await?;
+    let after = CasePosition::of(
+        &case_store::get(db, after)
+            .await?
+            .context("the deep page's last case")?,
+    );
     let list = format!("{base}/api/cases?limit={PAGE_SIZE}");
     let mine = Expect::Page {
         owner: Some(worker),

@@ -126,6 +126,7 @@ async fn skolflyt_run(
         )?,
         jobs_wakeup: Arc::new(Notify::new()),
         mailer: None,
+        cursors: skolflyt::pagination::CursorKey::load(&db).await?,
     };
     let started = Instant::now();
     let mut runners = tokio::task::JoinSet::new();

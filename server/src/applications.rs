@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::access;
 use crate::auth::CurrentUser;
 use crate::cases::{self, party_may_read};
 use crate::clock;
@@ -56,16 +57,14 @@ async fn my_cases(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> AppResult<Json<Vec<MyCase>>> {
-    let rows = case_store::cases_of_party(&state.db, user.person_id).await?;
-    let mut cases = Vec::with_capacity(rows.len());
-    for row in &rows {
-        cases.push(my_case_of(&state, &user, row).await?);
-    }
-    Ok(Json(cases))
+    let rows = case_store::cases_of_party(&state.db, user.reader()).await?;
+    let subjects: Vec<Uuid> = rows.iter().filter_map(|row| row.subject_id).collect();
+    access::log_read(&state.db, &user, "my_case.list", "", &subjects).await?;
+    Ok(Json(rows.iter().map(my_case_of).collect()))
 }
 
-async fn my_case_of(state: &AppState, user: &CurrentUser, row: &CaseRow) -> AppResult<MyCase> {
-    Ok(MyCase {
+fn my_case_of(row: &CaseRow) -> MyCase {
+    MyCase {
         id: row.id,
         number: row.number(),
         case_type_name: Names {
@@ -76,10 +75,10 @@ async fn my_case_of(state: &AppState, user: &CurrentUser, row: &CaseRow) -> AppR
             sv: row.public_name_sv.clone(),
             en: row.public_name_en.clone(),
         },
-        subject: cases::subject_ref(state, user, row, true).await?,
+        subject: cases::subject_ref(row, true),
         created_at: row.created_at,
         outcome: row.outcome.as_deref().and_then(Outcome::parse),
-    })
+    }
 }
 
 /// One of my cases as an applicant sees it: public status names, my documents, the decision.
@@ -101,6 +100,15 @@ async fn my_case_detail(
     row: &CaseRow,
 ) -> AppResult<MyCaseDetail> {
     let db = &state.db;
+    let subjects: Vec<Uuid> = row.subject_id.into_iter().collect();
+    access::log_read(
+        db,
+        user,
+        "my_case.read",
+        &format!("case={}", row.id),
+        &subjects,
+    )
+    .await?;
     let names = case_store::status_names(db, &row.case_type).await?;
     let public_name = |code: &str| {
         names
@@ -138,12 +146,11 @@ async fn my_case_detail(
         && leave.as_ref().is_some_and(|l| {
             l.second_guardian_id == Some(user.person_id) && l.confirmed_at.is_none()
         });
-    let leave_summary = match &leave {
-        Some(leave) => Some(leave::summary(state, user, row, leave, true).await?),
-        None => None,
-    };
+    let leave_summary = leave
+        .as_ref()
+        .map(|leave| leave::summary(row, leave, true, true));
     Ok(MyCaseDetail {
-        case: my_case_of(state, user, row).await?,
+        case: my_case_of(row),
         history,
         documents,
         decision,
@@ -194,6 +201,10 @@ async fn inbox(
     user: CurrentUser,
 ) -> AppResult<Json<Vec<InboxMessage>>> {
     let rows = messages::inbox(&state.db, user.person_id, 100).await?;
+    let mut subjects: Vec<Uuid> = rows.iter().filter_map(|m| m.subject_id).collect();
+    subjects.sort();
+    subjects.dedup();
+    access::log_read(&state.db, &user, "inbox.list", "", &subjects).await?;
     Ok(Json(
         rows.into_iter()
             .map(|m| {

@@ -11,9 +11,9 @@ use serde::Deserialize;
 use shared::api::{FieldError, Page};
 use shared::cases::{
     AssignmentRequest, CaseActions, CaseDetail, CaseDocument, CaseEvent, CaseNote, CaseNumber,
-    CaseOwnerOption, CaseSummary, Decision, DecisionRequest, Names, NoteRequest, Outcome,
-    PublicityClass, StatusView, Subtask, SubtaskRequest, SubtaskStatus, SubtaskUpdate,
-    TEXT_MAX_CHARS,
+    CaseOwnerOption, CaseSummary, Decision, DecisionRequest, IdentityDisclosureRequest, Names,
+    NoteRequest, Outcome, PublicityClass, StatusView, Subtask, SubtaskRequest, SubtaskStatus,
+    SubtaskUpdate, TEXT_MAX_CHARS,
 };
 use shared::register::{NamedRef, PupilRef};
 use utoipa::IntoParams;
@@ -21,13 +21,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::access::{self, CaseAccess};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Json, Path, Query};
-use crate::register::{decode_cursor, next_cursor, page_limit};
+use crate::pagination::{ListScope, next_cursor, page_limit};
 use crate::startup::AppState;
-use crate::store::audit::{self, Access};
 use crate::store::cases::{
-    self as store, CaseFilter, CaseRelation, CaseRow, CaseView, DocumentRow, Transition,
+    self as store, CaseFilter, CasePosition, CaseRelation, CaseRow, CaseView, DocumentRow,
+    Transition,
 };
 use crate::store::register as register_store;
 use crate::{applications, clock};
@@ -38,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(case_owners))
         .routes(routes!(get_case))
         .routes(routes!(assign_case))
+        .routes(routes!(disclose_identity))
         .routes(routes!(add_note))
         .routes(routes!(add_subtask))
         .routes(routes!(my_subtasks))
@@ -54,6 +56,15 @@ pub enum ListView {
     Queue,
     /// Open cases I own.
     Mine,
+}
+
+impl ListView {
+    fn as_str(self) -> &'static str {
+        match self {
+            ListView::Queue => "queue",
+            ListView::Mine => "mine",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -83,14 +94,22 @@ async fn list_cases(
     Query(params): Query<CaseListParams>,
 ) -> AppResult<Json<Page<CaseSummary>>> {
     let limit = page_limit(params.limit)?;
-    let after = decode_cursor(params.cursor.as_deref())?;
+    let list = ListScope::new("cases", user.person_id)
+        .with("view", Some(params.view.as_str()))
+        .with("type", params.case_type.as_deref())
+        .with("status", params.status.as_deref())
+        .with("overdue", Some(params.overdue));
+    let after: Option<CasePosition> = state.cursors.open(&list, params.cursor.as_deref())?;
     let today = clock::today();
     let view = match params.view {
         ListView::Queue => {
-            if !is_case_office(&state, &user).await? {
+            if !store::office_duties(&state.db, user.person_id, today)
+                .await?
+                .any()
+            {
                 return Err(AppError::Forbidden);
             }
-            CaseView::Queue
+            CaseView::Queue(user.person_id, today)
         }
         ListView::Mine => CaseView::Mine(user.person_id),
     };
@@ -102,19 +121,16 @@ async fn list_cases(
     let rows = store::list(&state.db, view, &filter, after, limit).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
-        items.push(summary(&state, &user, row, today).await?);
+        // The owner of an unprotected subject's case sees them; anything else asks the seam.
+        let sees_subject = match params.view {
+            ListView::Mine if row.subject_protected != Some(true) => true,
+            _ => CaseAccess::of(&state, &user, row).await?.sees_subject,
+        };
+        items.push(summary(row, sees_subject, today));
     }
-    let subjects: Vec<Uuid> = items
-        .iter()
-        .filter_map(|c| c.subject.as_ref().filter(|s| !s.masked).map(|s| s.id))
-        .collect();
-    let access = Access {
-        actor: user.person_id,
-        action: "case.list",
-        detail: "",
-    };
-    audit::record(&state.db, access, &subjects, clock::now()).await?;
-    let next_cursor = next_cursor(&items, limit, |c| c.id);
+    let subjects: Vec<Uuid> = rows.iter().filter_map(|row| row.subject_id).collect();
+    access::log_read(&state.db, &user, "case.list", "", &subjects).await?;
+    let next_cursor = next_cursor(&state.cursors, &list, &rows, limit, CasePosition::of);
     Ok(Json(Page { items, next_cursor }))
 }
 
@@ -126,7 +142,10 @@ async fn case_owners(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> AppResult<Json<Vec<CaseOwnerOption>>> {
-    if !is_case_office(&state, &user).await? {
+    if !store::office_duties(&state.db, user.person_id, clock::today())
+        .await?
+        .case_worker
+    {
         return Err(AppError::Forbidden);
     }
     let workers = store::case_workers(&state.db, clock::today()).await?;
@@ -151,8 +170,8 @@ async fn get_case(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<CaseDetail>> {
-    let (row, relation) = staff_case(&state, &user, id).await?;
-    Ok(Json(detail(&state, &user, &row, relation).await?))
+    let (row, access) = readable_case(&state, &user, id).await?;
+    Ok(Json(detail(&state, &user, &row, access).await?))
 }
 
 /// Distribute: set the owner and an advisory deadline (distributors only).
@@ -221,6 +240,60 @@ async fn assign_case(
         applications::notify_status(&mut tx, &state, id, "open").await?;
     }
     tx.commit().await?;
+    reload(&state, &user, id).await
+}
+
+/// The owner states their need to see the protected subject's identity to handle the case
+/// (owning a case alone does not unmask them). The reason goes into the case history, the
+/// step into the access log; the answer is the case as the owner now sees it.
+#[utoipa::path(post, path = "/cases/{id}/identity-disclosure", tag = "cases",
+    request_body = IdentityDisclosureRequest,
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = CaseDetail), (status = 403, body = shared::api::ErrorEnvelope),
+              (status = 404, body = shared::api::ErrorEnvelope), (status = 409, body = shared::api::ErrorEnvelope),
+              (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn disclose_identity(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(request): Json<IdentityDisclosureRequest>,
+) -> AppResult<Json<CaseDetail>> {
+    let (row, relation) = staff_case(&state, &user, id).await?;
+    if !relation.owner {
+        return Err(AppError::Forbidden);
+    }
+    let Some(subject) = row
+        .subject_id
+        .filter(|_| row.subject_protected == Some(true))
+    else {
+        return Err(AppError::Conflict(
+            "the case's subject has no protected identity".into(),
+        ));
+    };
+    let reason = required_text("reason", &request.reason)?;
+    let now = clock::now();
+    let mut tx = state.db.begin().await?;
+    if store::disclose_identity(&mut tx, id, user.person_id, reason, now).await? {
+        store::record_event(
+            &mut tx,
+            id,
+            Some(user.person_id),
+            "identity_disclosed",
+            None,
+            reason,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    access::log_read(
+        &state.db,
+        &user,
+        "case.identity.disclose",
+        &format!("case={id}"),
+        &[subject],
+    )
+    .await?;
     reload(&state, &user, id).await
 }
 
@@ -512,22 +585,32 @@ async fn download_document(
     user: CurrentUser,
     Path((id, document_id)): Path<(Uuid, Uuid)>,
 ) -> AppResult<Response> {
-    let relation = store::relation(&state.db, user.person_id, id, clock::today()).await?;
+    let case = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let access = CaseAccess::of(&state, &user, &case).await?;
+    let relation = access.relation;
     let document = store::document(&state.db, id, document_id)
         .await?
-        .filter(|doc| relation.is_staff() || (relation.party && party_may_read(doc)))
+        .filter(|doc| {
+            relation.is_staff() || relation.registrar || (relation.party && party_may_read(doc))
+        })
         .ok_or(AppError::NotFound)?;
-    let bytes = state.blobs.get(&document.blob_key).await?;
-    if let Some(case) = store::get(&state.db, id).await?
-        && let Some(subject) = case.subject_id
-    {
-        let access = Access {
-            actor: user.person_id,
-            action: "case.document.read",
-            detail: &format!("case={id} document={document_id}"),
-        };
-        audit::record(&state.db, access, &[subject], clock::now()).await?;
+    if !access.sees_subject {
+        // A document names whom the case is about: none for a reader who sees them masked.
+        return Err(AppError::ProtectedIdentity);
     }
+    if access.metadata_only() && document.publicity_class != "public" {
+        return Err(AppError::Forbidden);
+    }
+    let bytes = state.blobs.get(&document.blob_key).await?;
+    let subjects: Vec<Uuid> = case.subject_id.into_iter().collect();
+    access::log_read(
+        &state.db,
+        &user,
+        "case.document.read",
+        &format!("case={id} document={document_id}"),
+        &subjects,
+    )
+    .await?;
     let disposition = format!(
         "attachment; filename=\"{}\"",
         document.file_name.replace(['"', '\\', '\r', '\n'], "_")
@@ -564,16 +647,8 @@ impl CaseRow {
     }
 }
 
-async fn is_case_office(state: &AppState, user: &CurrentUser) -> AppResult<bool> {
-    // Any case id works: the office relation does not depend on it.
-    Ok(
-        store::relation(&state.db, user.person_id, Uuid::nil(), clock::today())
-            .await?
-            .case_office,
-    )
-}
-
-/// The case, if the reader handles it (office, owner or subtask assignee); otherwise 404.
+/// The case, if the reader handles it (case worker covering it, owner or subtask assignee);
+/// otherwise 404.
 async fn staff_case(
     state: &AppState,
     user: &CurrentUser,
@@ -585,6 +660,21 @@ async fn staff_case(
     }
     let row = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     Ok((row, relation))
+}
+
+/// The case, if the reader handles it or keeps the registry; otherwise 404.
+async fn readable_case(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> AppResult<(CaseRow, CaseAccess)> {
+    let relation = store::relation(&state.db, user.person_id, id, clock::today()).await?;
+    if !(relation.is_staff() || relation.registrar) {
+        return Err(AppError::NotFound);
+    }
+    let row = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let access = CaseAccess::with(state, user, &row, relation).await?;
+    Ok((row, access))
 }
 
 fn require_transition(result: Transition) -> AppResult<()> {
@@ -612,46 +702,27 @@ fn required_text<'a>(field: &str, text: &'a str) -> AppResult<&'a str> {
 }
 
 async fn reload(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Json<CaseDetail>> {
-    let (row, relation) = staff_case(state, user, id).await?;
-    Ok(Json(detail(state, user, &row, relation).await?))
+    let (row, access) = readable_case(state, user, id).await?;
+    Ok(Json(detail(state, user, &row, access).await?))
 }
 
-/// The case's subject as the reader may see them: a protected identity only with a direct
-/// relation (party, owner, or the pupil's own school staff and guardians).
-pub async fn subject_ref(
-    state: &AppState,
-    user: &CurrentUser,
-    row: &CaseRow,
-    owner_or_party: bool,
-) -> AppResult<Option<PupilRef>> {
-    let Some(subject) = row.subject_id else {
-        return Ok(None);
-    };
+/// The case's subject, named only if the reader sees them (see [`crate::access`]).
+pub fn subject_ref(row: &CaseRow, sees_subject: bool) -> Option<PupilRef> {
+    let subject = row.subject_id?;
     let name = format!(
         "{} {}",
         row.subject_given_name.as_deref().unwrap_or_default(),
         row.subject_family_name.as_deref().unwrap_or_default()
     );
-    let visible = !row.subject_protected.unwrap_or(false)
-        || owner_or_party
-        || register_store::visible_pupil(&state.db, user.reader(), subject)
-            .await?
-            .is_some_and(|p| p.direct == 1);
-    Ok(Some(PupilRef {
+    Some(PupilRef {
         id: subject,
-        masked: !visible,
-        name: visible.then_some(name),
-    }))
+        masked: !sees_subject,
+        name: sees_subject.then_some(name),
+    })
 }
 
-pub async fn summary(
-    state: &AppState,
-    user: &CurrentUser,
-    row: &CaseRow,
-    today: NaiveDate,
-) -> AppResult<CaseSummary> {
-    let owner_or_party = row.owner_id == Some(user.person_id) || row.applicant_id == user.person_id;
-    Ok(CaseSummary {
+pub fn summary(row: &CaseRow, sees_subject: bool, today: NaiveDate) -> CaseSummary {
+    CaseSummary {
         id: row.id,
         number: row.number(),
         case_type: row.case_type.clone(),
@@ -670,7 +741,7 @@ pub async fn summary(
                 en: row.public_name_en.clone(),
             },
         },
-        subject: subject_ref(state, user, row, owner_or_party).await?,
+        subject: subject_ref(row, sees_subject),
         owner: row.owner_id.map(|id| NamedRef {
             id,
             name: format!(
@@ -685,7 +756,7 @@ pub async fn summary(
         publicity_class: PublicityClass::parse(&row.publicity_class)
             .unwrap_or(PublicityClass::Restricted),
         created_at: row.created_at,
-    })
+    }
 }
 
 pub fn document(row: &CaseRow, doc: DocumentRow) -> CaseDocument {
@@ -743,48 +814,72 @@ async fn detail(
     state: &AppState,
     user: &CurrentUser,
     row: &CaseRow,
-    relation: CaseRelation,
+    access: CaseAccess,
 ) -> AppResult<CaseDetail> {
     let today = clock::today();
     let db = &state.db;
+    let relation = access.relation;
+    let (sees_subject, metadata_only) = (access.sees_subject, access.metadata_only());
     let events = store::events(db, row.id).await?;
-    let notes = store::notes(db, row.id).await?;
+    let (notes, subtasks) = if metadata_only {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            store::notes(db, row.id).await?,
+            store::subtasks_of_case(db, row.id).await?,
+        )
+    };
     let documents = store::documents(db, row.id).await?;
-    let subtasks = store::subtasks_of_case(db, row.id).await?;
     let decision_row = store::decision(db, row.id).await?;
-    let applicant = register_store::person_name(db, row.applicant_id).await?;
-    if let Some(subject) = row.subject_id {
-        let access = Access {
-            actor: user.person_id,
-            action: "case.read",
-            detail: &format!("case={}", row.id),
-        };
-        audit::record(db, access, &[subject], clock::now()).await?;
-    }
+    // Parties are named only to a reader who sees whom the case is about.
+    let parties = store::parties(db, row.id).await?;
+    let applicant = if sees_subject {
+        let person = register_store::person_name(db, row.applicant_id).await?;
+        Some(NamedRef {
+            id: person.id,
+            name: format!("{} {}", person.given_name, person.family_name),
+        })
+    } else {
+        None
+    };
+    let subjects: Vec<Uuid> = row.subject_id.into_iter().collect();
+    access::log_read(
+        db,
+        user,
+        "case.read",
+        &format!("case={}", row.id),
+        &subjects,
+    )
+    .await?;
     let open = !row.closed_or_decided();
     Ok(CaseDetail {
-        summary: summary(state, user, row, today).await?,
+        summary: summary(row, sees_subject, today),
         title: row.title.clone(),
-        applicant: NamedRef {
-            id: applicant.id,
-            name: format!("{} {}", applicant.given_name, applicant.family_name),
-        },
+        applicant,
         events: events
             .into_iter()
             .map(|e| CaseEvent {
                 at: e.at,
-                actor: e.actor_id.map(|id| NamedRef {
-                    id,
-                    name: format!(
-                        "{} {}",
-                        e.actor_given_name.unwrap_or_default(),
-                        e.actor_family_name.unwrap_or_default()
-                    ),
-                }),
+                actor: e
+                    .actor_id
+                    .filter(|id| sees_subject || !parties.contains(id))
+                    .map(|id| NamedRef {
+                        id,
+                        name: format!(
+                            "{} {}",
+                            e.actor_given_name.unwrap_or_default(),
+                            e.actor_family_name.unwrap_or_default()
+                        ),
+                    }),
                 kind: e.kind,
                 from_status: e.from_status,
                 to_status: e.to_status,
-                detail: e.detail,
+                // The registry keeps what happened and when, not the handlers' words.
+                detail: if metadata_only {
+                    String::new()
+                } else {
+                    e.detail
+                },
             })
             .collect(),
         notes: notes
@@ -800,15 +895,37 @@ async fn detail(
                 created_at: n.created_at,
             })
             .collect(),
-        documents: documents.into_iter().map(|d| document(row, d)).collect(),
+        documents: documents
+            .into_iter()
+            .map(|d| {
+                let mut document = document(row, d);
+                if !sees_subject {
+                    // An uploaded file's name is the family's words (often the child's name).
+                    document.file_name = screened_file_name(&document);
+                }
+                document
+            })
+            .collect(),
         subtasks: subtasks.into_iter().map(subtask).collect(),
         decision: decision_row.map(decision),
         actions: CaseActions {
             assign: relation.case_office && !relation.owner && open,
-            add_note: true,
+            add_note: relation.is_staff(),
             add_subtask: (relation.owner || relation.case_office) && open,
             decide: relation.owner && row.status == "open",
             close: relation.owner && row.status == "decided" && row.case_type != "leave",
+            disclose_identity: relation.owner && !sees_subject,
         },
     })
+}
+
+/// A document's name without the uploader's words: its number and the extension of its type.
+fn screened_file_name(document: &CaseDocument) -> String {
+    let extension = match document.media_type.as_str() {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        _ => "bin",
+    };
+    format!("{}.{extension}", document.number).replace('/', "-")
 }

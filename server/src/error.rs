@@ -19,6 +19,10 @@ pub enum AppError {
     Csrf,
     #[error("not allowed")]
     Forbidden,
+    #[error(
+        "this names a pupil with protected identity; the case owner can state the need to see it"
+    )]
+    ProtectedIdentity,
     #[error("not found")]
     NotFound,
     #[error("{0}")]
@@ -46,6 +50,7 @@ impl AppError {
             AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
             AppError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::ProtectedIdentity => (StatusCode::FORBIDDEN, "protected_identity"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::TooManyAttempts { .. } => {

@@ -2,6 +2,7 @@
 //! `main.rs` only parses the command line; tests and benchmarks start [`startup::Application`]
 //! on port 0 the same way.
 
+pub mod access;
 pub mod applications;
 pub mod auth;
 pub mod cases;
@@ -14,6 +15,7 @@ pub mod follow_ups;
 pub mod jobs;
 pub mod messages;
 pub mod openapi;
+pub mod pagination;
 pub mod register;
 pub mod startup;
 pub mod store;

@@ -4,10 +4,8 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
-use shared::api::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page};
+use shared::api::Page;
 use shared::personal_number::age_on;
 use shared::register::{
     Address, GroupKind, GroupRef, GroupRelation, GroupSummary, NamedRef, OwnerKind, Placement,
@@ -21,10 +19,12 @@ use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Json, Path, Query};
+use crate::pagination::{ListScope, next_cursor, page_limit};
 use crate::startup::AppState;
 use crate::store::audit::{self, Access};
 use crate::store::register::{
-    self as store, MembershipRow, PersonNameRow, PlacementRow, PupilRow, UnitRow,
+    self as store, MembershipRow, PersonNameRow, PlacementRow, PupilPosition, PupilRow,
+    UnitPosition, UnitRow,
 };
 use crate::{clock, store::Db};
 
@@ -56,41 +56,7 @@ pub struct PupilParams {
     limit: Option<u32>,
 }
 
-pub fn page_limit(limit: Option<u32>) -> AppResult<u32> {
-    match limit.unwrap_or(DEFAULT_PAGE_SIZE) {
-        n @ 1..=MAX_PAGE_SIZE => Ok(n),
-        _ => Err(AppError::field(
-            "limit",
-            "out_of_range",
-            format!("limit must be between 1 and {MAX_PAGE_SIZE}"),
-        )),
-    }
-}
-
-/// Cursors name the last item of a page, opaquely.
-fn encode_cursor(id: Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(id.as_bytes())
-}
-
-pub fn decode_cursor(cursor: Option<&str>) -> AppResult<Option<Uuid>> {
-    cursor
-        .map(|text| {
-            URL_SAFE_NO_PAD
-                .decode(text)
-                .ok()
-                .and_then(|bytes| Uuid::from_slice(&bytes).ok())
-                .ok_or_else(|| AppError::field("cursor", "invalid", "not a cursor from this API"))
-        })
-        .transpose()
-}
-
-pub fn next_cursor<T>(items: &[T], limit: u32, id: impl Fn(&T) -> Uuid) -> Option<String> {
-    (items.len() == limit as usize)
-        .then(|| items.last().map(|item| encode_cursor(id(item))))
-        .flatten()
-}
-
-/// Pupils the signed-in user may see, by name.
+/// Pupils the signed-in user may see, by name; those they see masked come last.
 #[utoipa::path(get, path = "/pupils", tag = "register", params(PupilParams),
     responses((status = 200, body = Page<PupilSummary>),
               (status = 401, body = shared::api::ErrorEnvelope),
@@ -101,9 +67,11 @@ async fn list_pupils(
     Query(params): Query<PupilParams>,
 ) -> AppResult<Json<Page<PupilSummary>>> {
     let limit = page_limit(params.limit)?;
-    let after = decode_cursor(params.cursor.as_deref())?;
+    let list = ListScope::new("pupils", user.person_id).with("group", params.group);
+    let after: Option<PupilPosition> = state.cursors.open(&list, params.cursor.as_deref())?;
     let reader = user.reader();
-    let rows = store::visible_pupils(&state.db, reader, params.group, after, limit).await?;
+    let rows =
+        store::visible_pupils(&state.db, reader, params.group, after.as_ref(), limit).await?;
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
     let memberships = group_by_person(
         store::memberships_of(&state.db, reader.today, &ids).await?,
@@ -118,6 +86,7 @@ async fn list_pupils(
         .map(|g| format!("group={g}"))
         .unwrap_or_default();
     log_access(&state.db, &user, "pupil.list", &detail, &ids).await?;
+    let next_cursor = next_cursor(&state.cursors, &list, &rows, limit, PupilPosition::of);
     let items: Vec<PupilSummary> = rows
         .iter()
         .map(|row| {
@@ -128,7 +97,6 @@ async fn list_pupils(
             )
         })
         .collect();
-    let next_cursor = next_cursor(&items, limit, |p| p.id);
     Ok(Json(Page { items, next_cursor }))
 }
 
@@ -192,10 +160,11 @@ async fn list_units(
     Query(params): Query<PageParams>,
 ) -> AppResult<Json<Page<UnitSummary>>> {
     let limit = page_limit(params.limit)?;
-    let after = decode_cursor(params.cursor.as_deref())?;
-    let rows = store::visible_units(&state.db, user.reader(), after, limit).await?;
+    let list = ListScope::new("units", user.person_id);
+    let after: Option<UnitPosition> = state.cursors.open(&list, params.cursor.as_deref())?;
+    let rows = store::visible_units(&state.db, user.reader(), after.as_ref(), limit).await?;
+    let next_cursor = next_cursor(&state.cursors, &list, &rows, limit, UnitPosition::of);
     let items: Vec<UnitSummary> = rows.iter().map(unit_summary).collect();
-    let next_cursor = next_cursor(&items, limit, |u| u.id);
     Ok(Json(Page { items, next_cursor }))
 }
 
@@ -345,16 +314,12 @@ fn group_by_person<T>(rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, V
     map
 }
 
-fn is_masked(row: &PupilRow) -> bool {
-    row.protected_identity && row.direct == 0
-}
-
 fn summary(
     row: &PupilRow,
     memberships: &[MembershipRow],
     placements: &[PlacementRow],
 ) -> PupilSummary {
-    if is_masked(row) {
+    if row.is_masked() {
         return PupilSummary {
             id: row.id,
             masked: true,
@@ -415,7 +380,7 @@ fn summary(
 
 fn pupil_ref(id: Uuid, row: Option<&PupilRow>) -> PupilRef {
     match row {
-        Some(row) if !is_masked(row) => PupilRef {
+        Some(row) if !row.is_masked() => PupilRef {
             id,
             masked: false,
             name: Some(format!("{} {}", row.given_name, row.family_name)),

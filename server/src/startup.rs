@@ -16,6 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
 use crate::documents::blob_store::BlobStore;
+use crate::pagination::CursorKey;
 use crate::store::{self, Db};
 use crate::{
     applications, auth, cases, clock, error, follow_ups, jobs, messages, openapi, register,
@@ -34,6 +35,8 @@ pub struct AppState {
     pub jobs_wakeup: Arc<Notify>,
     /// Outgoing e-mail, when configured.
     pub mailer: Option<messages::Mailer>,
+    /// Seals list cursors (the same key on every instance).
+    pub cursors: CursorKey,
 }
 
 pub struct Application {
@@ -51,6 +54,7 @@ impl Application {
         jobs::schedules::seed(&db).await?;
         let listener = TcpListener::bind(config.bind).await?;
         let state = AppState {
+            cursors: CursorKey::load(&db).await?,
             db: db.clone(),
             dummy_hash: auth::password::dummy_hash(config.argon2_memory_kib).into(),
             blobs: BlobStore::from_url(&config.blob_store_url)?,

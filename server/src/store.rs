@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cases;
 pub mod follow_ups;
 pub mod jobs;
+pub mod keys;
 pub mod messages;
 pub mod register;
 pub mod schedules;

@@ -336,7 +336,9 @@ pub struct CaseDetail {
     #[serde(flatten)]
     pub summary: CaseSummary,
     pub title: String,
-    pub applicant: NamedRef,
+    /// Absent where the subject is masked for the reader: the applicant's name would give
+    /// the family away.
+    pub applicant: Option<NamedRef>,
     pub events: Vec<CaseEvent>,
     pub notes: Vec<CaseNote>,
     pub documents: Vec<CaseDocument>,
@@ -354,6 +356,17 @@ pub struct CaseActions {
     pub add_subtask: bool,
     pub decide: bool,
     pub close: bool,
+    /// The owner may state their need to see the subject's protected identity.
+    #[serde(default)]
+    pub disclose_identity: bool,
+}
+
+/// `POST /api/cases/{id}/identity-disclosure`: the owner needs to see the protected subject's
+/// identity to handle the case, and says why (kept in the case history and the access log).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IdentityDisclosureRequest {
+    pub reason: String,
 }
 
 /// `POST /api/cases/{id}/assignment`: the distributor sets the owner and an advisory deadline.

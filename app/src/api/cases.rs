@@ -3,8 +3,8 @@
 use gloo_net::http::Request;
 use shared::api::Page;
 use shared::cases::{
-    AssignmentRequest, CaseDetail, CaseOwnerOption, CaseSummary, DecisionRequest, NoteRequest,
-    Subtask, SubtaskRequest, SubtaskUpdate,
+    AssignmentRequest, CaseDetail, CaseOwnerOption, CaseSummary, DecisionRequest,
+    IdentityDisclosureRequest, NoteRequest, Subtask, SubtaskRequest, SubtaskUpdate,
 };
 use uuid::Uuid;
 
@@ -81,6 +81,17 @@ pub async fn assign(
     request: &AssignmentRequest,
 ) -> Result<CaseDetail, ApiError> {
     let path = format!("/api/cases/{id}/assignment");
+    let response = send_json(with_csrf(Request::post(&path), csrf_token), request).await?;
+    Ok(response.json().await?)
+}
+
+/// `POST /api/cases/{id}/identity-disclosure`.
+pub async fn disclose_identity(
+    csrf_token: &str,
+    id: Uuid,
+    request: &IdentityDisclosureRequest,
+) -> Result<CaseDetail, ApiError> {
+    let path = format!("/api/cases/{id}/identity-disclosure");
     let response = send_json(with_csrf(Request::post(&path), csrf_token), request).await?;
     Ok(response.json().await?)
 }

@@ -9,12 +9,19 @@ use crate::i18n::{t, use_i18n};
 /// A case's documents as download links (the browser saves them; the router leaves links
 /// with `download` alone), each with its document number, type and size.
 #[component]
-pub fn DocumentList(case_id: Uuid, documents: Vec<CaseDocument>) -> impl IntoView {
+pub fn DocumentList(
+    case_id: Uuid,
+    documents: Vec<CaseDocument>,
+    /// The case's subject is masked for the reader: the documents are listed, not opened.
+    #[prop(optional)]
+    screened: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     if documents.is_empty() {
         return view! { <p class="empty-state">{t!(i18n, documents.empty)}</p> }.into_any();
     }
     view! {
+        {screened.then(|| view! { <p class="hint">{t!(i18n, documents.screened)}</p> })}
         <ul class="documents">
             {documents
                 .into_iter()
@@ -25,9 +32,16 @@ pub fn DocumentList(case_id: Uuid, documents: Vec<CaseDocument>) -> impl IntoVie
                     view! {
                         <li>
                             // The server titles documents in Swedish whatever the reader's language.
-                            <a href=href download=document.file_name lang="sv">
-                                {document.title}
-                            </a>
+                            {if screened {
+                                view! { <span lang="sv">{document.title}</span> }.into_any()
+                            } else {
+                                view! {
+                                    <a href=href download=document.file_name lang="sv">
+                                        {document.title}
+                                    </a>
+                                }
+                                    .into_any()
+                            }}
                             <span class="meta">
                                 {document.number}" · "{kind}" · "
                                 {move || format::file_size(size, i18n.get_locale())}" · "

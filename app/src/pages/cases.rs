@@ -4,6 +4,7 @@
 mod assignment;
 mod case;
 mod decision;
+mod identity;
 mod mine;
 mod notes;
 mod queue;

@@ -361,7 +361,7 @@ pub async fn pupil_leave_history(
         ) else {
             continue;
         };
-        history.push(summary(&state, &user, &case, &leave, direct).await?);
+        history.push(summary(&case, &leave, !pupil.is_masked(), direct));
     }
     let access = crate::store::audit::Access {
         actor: user.person_id,
@@ -372,26 +372,23 @@ pub async fn pupil_leave_history(
     Ok(Json(history))
 }
 
-pub async fn summary(
-    state: &AppState,
-    user: &CurrentUser,
+pub fn summary(
     case: &CaseRow,
     leave: &LeaveRow,
+    sees_pupil: bool,
     show_reason: bool,
-) -> AppResult<LeaveSummary> {
-    Ok(LeaveSummary {
+) -> LeaveSummary {
+    LeaveSummary {
         case_id: case.id,
         number: case.number(),
-        pupil: cases::subject_ref(state, user, case, show_reason)
-            .await?
-            .expect("a leave case has a subject"),
+        pupil: cases::subject_ref(case, sees_pupil).expect("a leave case has a subject"),
         from: leave.from_date,
         to: leave.to_date,
         school_days: leave.school_days as u32,
         reason: show_reason.then(|| leave.reason.clone()),
         status: case.status.clone(),
         outcome: case.outcome.as_deref().and_then(Outcome::parse),
-    })
+    }
 }
 
 /// The decision on a leave case: the principal alone decides more than 10 school days.
@@ -487,6 +484,14 @@ pub async fn route(state: &AppState, payload: &serde_json::Value) -> anyhow::Res
         return Ok(tx);
     };
     case_store::assign(&mut tx, case_id, decider.id, None, now).await?;
+    // Decided at the pupil's school: it leaves the case office's reach.
+    let memberships = register_store::memberships_of(db, today, &[leave.pupil_id]).await?;
+    let school = memberships
+        .iter()
+        .find(|m| m.group_kind == "class")
+        .or(memberships.first())
+        .map(|m| m.school_id);
+    case_store::route_to(&mut tx, case_id, school, now).await?;
     let detail = format!("decider={role} school_days={}", period.school_days());
     case_store::record_event(&mut tx, case_id, None, "routing", None, &detail, now).await?;
     case_store::transition(&mut tx, case_id, "open", None, "", now).await?;
@@ -617,11 +622,11 @@ pub async fn finish(state: &AppState, payload: &serde_json::Value) -> anyhow::Re
     );
     let body = (
         format!(
-            "Ansökan om ledighet för {pupil_name} {} – {} har {verdict_sv}. Beslutsbrevet finns under Mina ärenden.",
+            "Ansökan om ledighet {} – {} har {verdict_sv}. Beslutsbrevet finns under Mina ärenden.",
             leave.from_date, leave.to_date
         ),
         format!(
-            "The application for leave for {pupil_name} {} – {} has {verdict_en}. The decision letter is in My cases.",
+            "The application for leave {} – {} has {verdict_en}. The decision letter is in My cases.",
             leave.from_date, leave.to_date
         ),
     );

@@ -74,7 +74,12 @@ pub async fn notify_case_created(
             person_id: person,
             today,
         };
+        // A protected pupil's case is tied to no unit: only the case office hears of it.
+        if case.subject_protected && unit.is_some() {
+            continue;
+        }
         let reached_unit = match unit {
+            _ if case.subject_protected => None,
             Some(unit) => reaches(db, reader, unit).await?.then_some(unit),
             None => first_reached(db, reader, &unit_ids).await?,
         };

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::register::Reader;
 use super::{Db, Tx, sqlite};
 use crate::{with_db, with_tx};
 
@@ -313,8 +314,9 @@ const CASE_JOINS: &str = "cases c JOIN case_types ct ON ct.code = c.case_type \
 /// Which cases a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseView {
-    /// New cases nobody owns yet: the distributors' queue.
-    Queue,
+    /// New cases nobody owns yet that the case office handles: the distributors' queue, of
+    /// the case types the reader's duty covers (a registrar's: every type).
+    Queue(Uuid, NaiveDate),
     /// Cases the reader owns and has not closed.
     Mine(Uuid),
 }
@@ -327,12 +329,28 @@ pub struct CaseFilter {
     pub overdue_on: Option<NaiveDate>,
 }
 
-/// One page of cases by due date, then id. `after` is the last case of the previous page.
+/// Where a case sorts in a list: by due date, then id. A page's cursor seals the last one's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CasePosition {
+    pub due_date: NaiveDate,
+    pub id: Uuid,
+}
+
+impl CasePosition {
+    pub fn of(row: &CaseRow) -> CasePosition {
+        CasePosition {
+            due_date: row.due_date,
+            id: row.id,
+        }
+    }
+}
+
+/// One page of cases in [`CasePosition`] order, after `after`.
 pub async fn list(
     db: &Db,
     view: CaseView,
     filter: &CaseFilter,
-    after: Option<Uuid>,
+    after: Option<CasePosition>,
     limit: u32,
 ) -> sqlx::Result<Vec<CaseRow>> {
     let (sql, values) = list_statement(view, filter, after, limit);
@@ -380,7 +398,7 @@ enum ListValue<'a> {
 fn list_statement<'a>(
     view: CaseView,
     filter: &'a CaseFilter,
-    after: Option<Uuid>,
+    after: Option<CasePosition>,
     limit: u32,
 ) -> (String, Vec<ListValue<'a>>) {
     let mut sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_JOINS} WHERE ");
@@ -390,7 +408,30 @@ fn list_statement<'a>(
         sql.push_str(&format!("{before}${}{after}", values.len()));
     };
     match view {
-        CaseView::Queue => sql.push_str("c.status = 'new' AND c.owner_id IS NULL"),
+        CaseView::Queue(person, today) => {
+            condition(
+                &mut sql,
+                "c.status = 'new' AND c.owner_id IS NULL AND c.routed_to_organisation_id IS NULL \
+                 AND EXISTS (SELECT 1 FROM duties d WHERE d.person_id = ",
+                ListValue::Id(person),
+                " AND (d.duty = 'registrar' OR d.duty = 'case_worker' AND (\
+                   NOT EXISTS (SELECT 1 FROM duty_case_types x WHERE x.duty_id = d.id) \
+                   OR EXISTS (SELECT 1 FROM duty_case_types x WHERE x.duty_id = d.id \
+                                                                AND x.case_type = c.case_type)))",
+            );
+            condition(
+                &mut sql,
+                " AND d.valid_from <= ",
+                ListValue::Date(today),
+                "",
+            );
+            condition(
+                &mut sql,
+                " AND (d.valid_to IS NULL OR d.valid_to >= ",
+                ListValue::Date(today),
+                "))",
+            );
+        }
         CaseView::Mine(person) => condition(
             &mut sql,
             "c.owner_id = ",
@@ -415,10 +456,11 @@ fn list_statement<'a>(
     if let Some(after) = after {
         condition(
             &mut sql,
-            " AND (c.due_date, c.id) > (SELECT due_date, id FROM cases WHERE id = ",
-            ListValue::Id(after),
-            ")",
+            " AND (c.due_date, c.id) > (",
+            ListValue::Date(after.due_date),
+            "",
         );
+        condition(&mut sql, ", ", ListValue::Id(after.id), ")");
     }
     sql.push_str(&format!(" ORDER BY c.due_date, c.id LIMIT {limit}"));
     (sql, values)
@@ -469,24 +511,34 @@ pub async fn get(db: &Db, id: Uuid) -> sqlx::Result<Option<CaseRow>> {
         .await)
 }
 
-/// The reader's relations to a case, for deciding what they may see and do.
+/// The reader's relations to a case, for deciding what they may see and do (the rules are
+/// in `crate::access`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CaseRelation {
-    /// A municipal case worker or registrar: handles every case.
+    /// A case worker whose duty covers the case: its type, and the case office's cases or
+    /// those of the school the duty is at.
     pub case_office: bool,
+    /// A registrar: the registry's metadata of every case, not its content.
+    pub registrar: bool,
     pub owner: bool,
+    /// Has a subtask on the case, while the case is not closed (a solved subtask's answer
+    /// may still be asked about until the decision is made and the case closed).
     pub subtask_assignee: bool,
-    /// The applicant or a co-applicant.
+    /// The applicant or a co-applicant: the subject themselves, their acting guardian now,
+    /// or on a case without a subject.
     pub party: bool,
+    /// Has taken the explicit, logged step to see the protected subject's identity.
+    pub identity_disclosed: bool,
 }
 
 impl CaseRelation {
+    /// Handles the case: reads its content.
     pub fn is_staff(&self) -> bool {
         self.case_office || self.owner || self.subtask_assignee
     }
 
     pub fn any(&self) -> bool {
-        self.is_staff() || self.party
+        self.is_staff() || self.registrar || self.party
     }
 }
 
@@ -496,12 +548,32 @@ pub async fn relation(
     case_id: Uuid,
     today: NaiveDate,
 ) -> sqlx::Result<CaseRelation> {
-    const RELATION: &str = "SELECT 'office' FROM duties d WHERE d.person_id = $1 \
-           AND d.duty IN ('case_worker', 'registrar') \
+    const RELATION: &str = "SELECT 'office' FROM duties d JOIN cases c ON c.id = $2 \
+         WHERE d.person_id = $1 AND d.duty = 'case_worker' AND (\
+               NOT EXISTS (SELECT 1 FROM duty_case_types x WHERE x.duty_id = d.id) \
+               OR EXISTS (SELECT 1 FROM duty_case_types x WHERE x.duty_id = d.id \
+                                                            AND x.case_type = c.case_type)) \
            AND d.valid_from <= $3 AND (d.valid_to IS NULL OR d.valid_to >= $3) \
+           AND (c.routed_to_organisation_id IS NULL OR c.routed_to_organisation_id = d.organisation_id) \
+         UNION ALL SELECT 'registrar' FROM duties d WHERE d.person_id = $1 AND d.duty = 'registrar' \
+           AND d.valid_from <= $3 AND (d.valid_to IS NULL OR d.valid_to >= $3) \
+           AND EXISTS (SELECT 1 FROM cases c WHERE c.id = $2) \
          UNION ALL SELECT 'owner' FROM cases c WHERE c.id = $2 AND c.owner_id = $1 \
-         UNION ALL SELECT 'assignee' FROM case_subtasks s WHERE s.case_id = $2 AND s.assignee_id = $1 \
-         UNION ALL SELECT 'party' FROM case_parties p WHERE p.case_id = $2 AND p.person_id = $1";
+         UNION ALL SELECT 'assignee' FROM case_subtasks s JOIN cases c ON c.id = s.case_id \
+          WHERE s.case_id = $2 AND s.assignee_id = $1 AND c.status NOT IN ('closed', 'withdrawn') \
+         UNION ALL SELECT 'party' FROM case_parties p JOIN cases c ON c.id = p.case_id \
+          WHERE p.case_id = $2 AND p.person_id = $1 \
+            AND (c.subject_id IS NULL OR c.subject_id = $1 OR EXISTS ( \
+                 SELECT 1 FROM guardianships g JOIN persons ch ON ch.id = g.child_id \
+                  WHERE g.guardian_id = $1 AND g.child_id = c.subject_id AND ch.birth_date > $4 \
+                    AND g.valid_from <= $3 AND (g.valid_to IS NULL OR g.valid_to >= $3))) \
+         UNION ALL SELECT 'disclosed' FROM case_identity_disclosures x \
+          WHERE x.case_id = $2 AND x.person_id = $1";
+    let adult_cutoff = super::register::Reader {
+        person_id: person,
+        today,
+    }
+    .adult_cutoff();
     // Asked before nearly every answer about a case: read on this thread (see `store::sqlite`).
     let rows: Vec<(String,)> = match db {
         Db::Sqlite { direct, .. } => direct.all(
@@ -510,6 +582,7 @@ pub async fn relation(
                 &sqlite::Id(person),
                 &sqlite::Id(case_id),
                 &sqlite::Date(today),
+                &sqlite::Date(adult_cutoff),
             ],
             |row| Ok((row.get(0)?,)),
         )?,
@@ -518,6 +591,7 @@ pub async fn relation(
                 .bind(person)
                 .bind(case_id)
                 .bind(today)
+                .bind(adult_cutoff)
                 .fetch_all(pool)
                 .await?
         }
@@ -526,12 +600,90 @@ pub async fn relation(
     for (kind,) in rows {
         match kind.as_str() {
             "office" => relation.case_office = true,
+            "registrar" => relation.registrar = true,
             "owner" => relation.owner = true,
             "assignee" => relation.subtask_assignee = true,
+            "disclosed" => relation.identity_disclosed = true,
             _ => relation.party = true,
         }
     }
     Ok(relation)
+}
+
+/// The reader's duties in the case office on `today`: what lists and choices they get.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OfficeDuties {
+    /// Distributes and handles the cases of the types the duty covers.
+    pub case_worker: bool,
+    /// Keeps the registry: sees every case's metadata.
+    pub registrar: bool,
+}
+
+impl OfficeDuties {
+    pub fn any(&self) -> bool {
+        self.case_worker || self.registrar
+    }
+}
+
+pub async fn office_duties(db: &Db, person: Uuid, today: NaiveDate) -> sqlx::Result<OfficeDuties> {
+    let duties: Vec<(String,)> = with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT d.duty FROM duties d WHERE d.person_id = $1 \
+               AND d.duty IN ('case_worker', 'registrar') \
+               AND d.valid_from <= $2 AND (d.valid_to IS NULL OR d.valid_to >= $2)",
+        )
+        .bind(person)
+        .bind(today)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(OfficeDuties {
+        case_worker: duties.iter().any(|(d,)| d == "case_worker"),
+        registrar: duties.iter().any(|(d,)| d == "registrar"),
+    })
+}
+
+/// Records that `person` stated their need to see the case subject's protected identity.
+pub async fn disclose_identity(
+    tx: &mut Tx,
+    case_id: Uuid,
+    person: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    with_tx!(tx, |conn| {
+        let done = sqlx::query(
+            "INSERT INTO case_identity_disclosures (case_id, person_id, reason, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4) ON CONFLICT (case_id, person_id) DO NOTHING",
+        )
+        .bind(case_id)
+        .bind(person)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    })
+}
+
+/// Records the school a case was routed to (it leaves the case office's reach).
+pub async fn route_to(
+    tx: &mut Tx,
+    case_id: Uuid,
+    organisation: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE cases SET routed_to_organisation_id = $2, updated_at = $3 WHERE id = $1",
+        )
+        .bind(case_id)
+        .bind(organisation)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    })
 }
 
 /// Sets the case owner and the distributor's advisory deadline.
@@ -908,13 +1060,21 @@ pub async fn document(db: &Db, case_id: Uuid, id: Uuid) -> sqlx::Result<Option<D
 }
 
 /// Cases where the person is a party, newest first.
-pub async fn cases_of_party(db: &Db, person: Uuid) -> sqlx::Result<Vec<CaseRow>> {
+/// The cases the reader is a party to, newest first: as applicant or co-applicant, while the
+/// case is about themselves, about a child they are an acting guardian of now, or no one.
+pub async fn cases_of_party(db: &Db, reader: Reader) -> sqlx::Result<Vec<CaseRow>> {
     let sql = format!(
         "SELECT {CASE_COLUMNS} FROM {CASE_JOINS} JOIN case_parties cp ON cp.case_id = c.id \
-         WHERE cp.person_id = $1 ORDER BY c.created_at DESC, c.id"
+         WHERE cp.person_id = $1 AND (c.subject_id IS NULL OR c.subject_id = $1 OR EXISTS ( \
+             SELECT 1 FROM guardianships g JOIN persons ch ON ch.id = g.child_id \
+              WHERE g.guardian_id = $1 AND g.child_id = c.subject_id AND ch.birth_date > $3 \
+                AND g.valid_from <= $2 AND (g.valid_to IS NULL OR g.valid_to >= $2))) \
+         ORDER BY c.created_at DESC, c.id"
     );
     with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(person)
+        .bind(reader.person_id)
+        .bind(reader.today)
+        .bind(reader.adult_cutoff())
         .fetch_all(pool)
         .await)
 }

@@ -45,13 +45,17 @@ pub struct MessageRow {
     pub body_en: String,
     pub read_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Whom the message's case is about (for the access log).
+    pub subject_id: Option<Uuid>,
 }
 
 /// The person's newest messages.
 pub async fn inbox(db: &Db, person: Uuid, limit: u32) -> sqlx::Result<Vec<MessageRow>> {
     let sql = format!(
-        "SELECT id, case_id, subject_sv, subject_en, body_sv, body_en, read_at, created_at \
-         FROM inbox_messages WHERE person_id = $1 ORDER BY created_at DESC, id LIMIT {limit}"
+        "SELECT m.id, m.case_id, m.subject_sv, m.subject_en, m.body_sv, m.body_en, m.read_at, \
+                m.created_at, c.subject_id \
+         FROM inbox_messages m LEFT JOIN cases c ON c.id = m.case_id \
+         WHERE m.person_id = $1 ORDER BY m.created_at DESC, m.id LIMIT {limit}"
     );
     with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(person)

@@ -135,29 +135,73 @@ pub struct PupilRow {
 const PUPIL_COLUMNS: &str = "p.id, p.given_name, p.family_name, p.birth_date, \
     p.protected_identity, p.personal_number, p.street, p.postal_code, p.city, v.direct";
 
-/// One page of the pupils the reader may see, by family name, given name and id.
-/// `after` is the last pupil of the previous page; `group` limits to a group's members.
+/// Where a pupil sorts in the reader's list: by family name, given name and id, and a pupil
+/// the reader sees masked after all the others by id alone, so that their place in the list
+/// says nothing of their name. A page's cursor seals the last pupil's position.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PupilPosition {
+    pub masked: bool,
+    pub family_name: String,
+    pub given_name: String,
+    pub id: Uuid,
+}
+
+impl PupilPosition {
+    pub fn of(row: &PupilRow) -> PupilPosition {
+        let masked = row.is_masked();
+        let name = |name: &str| {
+            if masked {
+                String::new()
+            } else {
+                name.to_owned()
+            }
+        };
+        PupilPosition {
+            masked,
+            family_name: name(&row.family_name),
+            given_name: name(&row.given_name),
+            id: row.id,
+        }
+    }
+}
+
+impl PupilRow {
+    /// A protected identity the reader's relation may not see.
+    pub fn is_masked(&self) -> bool {
+        self.protected_identity && self.direct == 0
+    }
+}
+
+/// One page of the pupils the reader may see, in [`PupilPosition`] order, after `after`;
+/// `group` limits to a group's members.
 pub async fn visible_pupils(
     db: &Db,
     reader: Reader,
     group: Option<Uuid>,
-    after: Option<Uuid>,
+    after: Option<&PupilPosition>,
     limit: u32,
 ) -> sqlx::Result<Vec<PupilRow>> {
     let mut sql = format!(
-        "WITH {reach} SELECT {PUPIL_COLUMNS} FROM visible v JOIN persons p ON p.id = v.pupil_id \
-         WHERE ($4 IS NULL OR p.id IN (SELECT m.person_id FROM group_memberships m \
-                                       WHERE m.group_id = $4 AND {m}))",
+        "WITH {reach}, listed AS (
+            SELECT {PUPIL_COLUMNS},
+                   CASE WHEN p.protected_identity AND v.direct = 0 THEN 1 ELSE 0 END AS masked
+              FROM visible v JOIN persons p ON p.id = v.pupil_id
+             WHERE ($4 IS NULL OR p.id IN (SELECT m.person_id FROM group_memberships m
+                                           WHERE m.group_id = $4 AND {m}))),
+         sorted AS (
+            SELECT listed.*,
+                   CASE WHEN masked = 1 THEN '' ELSE family_name END AS sort_family,
+                   CASE WHEN masked = 1 THEN '' ELSE given_name END AS sort_given
+              FROM listed)
+         SELECT id, given_name, family_name, birth_date, protected_identity, personal_number,
+                street, postal_code, city, direct FROM sorted",
         reach = *REACH,
         m = active("m"),
     );
     if after.is_some() {
-        sql.push_str(
-            " AND (p.family_name, p.given_name, p.id) > \
-             (SELECT family_name, given_name, id FROM persons WHERE id = $5)",
-        );
+        sql.push_str(" WHERE (masked, sort_family, sort_given, id) > ($5, $6, $7, $8)");
     }
-    sql.push_str(" ORDER BY p.family_name, p.given_name, p.id LIMIT ");
+    sql.push_str(" ORDER BY masked, sort_family, sort_given, id LIMIT ");
     sql.push_str(&limit.to_string());
     with_db!(db, |pool| {
         let mut query = sqlx::query_as(&sql)
@@ -166,7 +210,11 @@ pub async fn visible_pupils(
             .bind(reader.adult_cutoff())
             .bind(group);
         if let Some(after) = after {
-            query = query.bind(after);
+            query = query
+                .bind(i32::from(after.masked))
+                .bind(&after.family_name)
+                .bind(&after.given_name)
+                .bind(after.id);
         }
         query.fetch_all(pool).await
     })
@@ -454,11 +502,29 @@ const UNIT_COLUMNS: &str = "u.id, u.name, u.school_form, u.unit_code, s.id AS sc
     s.name AS school_name, s.owner_kind, o.id AS owner_id, o.name AS owner_name";
 const UNIT_JOINS: &str = "organisations u JOIN organisations s ON s.id = u.parent_id JOIN organisations o ON o.id = s.parent_id";
 
-/// One page of the units the reader reaches, by school name, unit name and id.
+/// Where a unit sorts: by school name, unit name and id. A page's cursor seals the last one's.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UnitPosition {
+    pub school_name: String,
+    pub name: String,
+    pub id: Uuid,
+}
+
+impl UnitPosition {
+    pub fn of(row: &UnitRow) -> UnitPosition {
+        UnitPosition {
+            school_name: row.school_name.clone(),
+            name: row.name.clone(),
+            id: row.id,
+        }
+    }
+}
+
+/// One page of the units the reader reaches, in [`UnitPosition`] order, after `after`.
 pub async fn visible_units(
     db: &Db,
     reader: Reader,
-    after: Option<Uuid>,
+    after: Option<&UnitPosition>,
     limit: u32,
 ) -> sqlx::Result<Vec<UnitRow>> {
     let mut sql = format!(
@@ -467,10 +533,7 @@ pub async fn visible_units(
         reach = *UNIT_REACH
     );
     if after.is_some() {
-        sql.push_str(
-            " AND (s.name, u.name, u.id) > (SELECT s2.name, u2.name, u2.id FROM organisations u2 \
-              JOIN organisations s2 ON s2.id = u2.parent_id WHERE u2.id = $4)",
-        );
+        sql.push_str(" AND (s.name, u.name, u.id) > ($4, $5, $6)");
     }
     sql.push_str(" ORDER BY s.name, u.name, u.id LIMIT ");
     sql.push_str(&limit.to_string());
@@ -480,7 +543,10 @@ pub async fn visible_units(
             .bind(reader.today)
             .bind(reader.adult_cutoff());
         if let Some(after) = after {
-            query = query.bind(after);
+            query = query
+                .bind(&after.school_name)
+                .bind(&after.name)
+                .bind(after.id);
         }
         query.fetch_all(pool).await
     })

@@ -22,7 +22,7 @@ on_both_databases!(
 );
 
 /// Creates a placement-change case as if an e-service had (the placement e-service comes later).
-async fn new_case(app: &TestApp, applicant: Uuid, subject: Option<Uuid>) -> Uuid {
+pub(crate) async fn new_case(app: &TestApp, applicant: Uuid, subject: Option<Uuid>) -> Uuid {
     let mut tx = app.db.begin().await.unwrap();
     let (id, ..) = cases::create(
         &mut tx,

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod access;
 mod applications;
 mod auth;
 mod cases;

@@ -177,7 +177,9 @@ async fn a_list_page_reads_every_case_as_a_single_read_does(backend: Backend) {
     let mine = cases::list(&app.db, CaseView::Mine(owner), &filter, None, 50)
         .await
         .unwrap();
-    let queue = cases::list(&app.db, CaseView::Queue, &filter, None, 50)
+    let distributor = app.account("case_worker1").person_id;
+    let queue_view = CaseView::Queue(distributor, app.today);
+    let queue = cases::list(&app.db, queue_view, &filter, None, 50)
         .await
         .unwrap();
     assert_eq!(mine.len(), 3);
@@ -189,7 +191,7 @@ async fn a_list_page_reads_every_case_as_a_single_read_does(backend: Backend) {
     }
     assert!(mine.iter().any(|row| row.subject_protected == Some(true)));
     assert!(queue.iter().any(|row| row.subject_id.is_none()));
-    let after = mine[0].id;
+    let after = cases::CasePosition::of(&mine[0]);
     let rest = cases::list(&app.db, CaseView::Mine(owner), &filter, Some(after), 50)
         .await
         .unwrap();
@@ -225,13 +227,10 @@ async fn a_list_page_reads_every_case_as_a_single_read_does(backend: Backend) {
         3
     );
     assert_eq!(
-        count(CaseView::Queue, Some("placement_change"), None, later).await,
+        count(queue_view, Some("placement_change"), None, later).await,
         2
     );
-    assert_eq!(
-        count(CaseView::Queue, Some("leave"), Some("new"), None).await,
-        0
-    );
+    assert_eq!(count(queue_view, Some("leave"), Some("new"), None).await, 0);
 }
 
 /// SQLite keeps the access log in files of its own (`x.db` → `x.audit.db` for the events,

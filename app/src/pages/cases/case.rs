@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::assignment::AssignForm;
 use super::decision::{CloseForm, DecisionForm};
+use super::identity::IdentityDisclosureForm;
 use super::notes::Notes;
 use super::subtasks::CaseSubtasks;
 use super::{DueDate, Subject};
@@ -57,6 +58,7 @@ pub enum Done {
     SubtaskCreated,
     Decided,
     Closed,
+    IdentityDisclosed,
 }
 
 impl Done {
@@ -67,6 +69,7 @@ impl Done {
             Done::SubtaskCreated => t_string!(i18n, cases.done.subtask_created),
             Done::Decided => t_string!(i18n, cases.done.decided),
             Done::Closed => t_string!(i18n, cases.done.closed),
+            Done::IdentityDisclosed => t_string!(i18n, cases.done.identity_disclosed),
         }
     }
 }
@@ -135,6 +138,12 @@ fn CaseView(case: CaseDetail) -> impl IntoView {
                     </section>
                 }
             })}
+        <Show when=move || actions().disclose_identity>
+            <section>
+                <h2>{t!(i18n, identity.title)}</h2>
+                <IdentityDisclosureForm state />
+            </section>
+        </Show>
         <Show when=move || actions().assign>
             <section>
                 <h2>{t!(i18n, assignment.title)}</h2>
@@ -176,7 +185,11 @@ fn CaseView(case: CaseDetail) -> impl IntoView {
         <Notes state />
         <section>
             <h2>{t!(i18n, documents.title)}</h2>
-            {move || view! { <DocumentList case_id=id documents=case.get().documents /> }}
+            {move || {
+                let case = case.get();
+                let screened = case.summary.subject.as_ref().is_some_and(|s| s.masked);
+                view! { <DocumentList case_id=id documents=case.documents screened /> }
+            }}
         </section>
         <section>
             <h2>{t!(i18n, events.title)}</h2>
@@ -209,7 +222,12 @@ fn CaseFacts(case: CaseDetail) -> impl IntoView {
                 <Subject subject=summary.subject />
             </dd>
             <dt>{t!(i18n, field.applicant)}</dt>
-            <dd>{applicant.name}</dd>
+            <dd>
+                {match applicant {
+                    Some(applicant) => applicant.name.into_any(),
+                    None => view! { <span class="masked">{t!(i18n, masked)}</span> }.into_any(),
+                }}
+            </dd>
             <dt>{t!(i18n, field.case_owner)}</dt>
             <dd>
                 {match summary.owner {

@@ -115,7 +115,12 @@ pub struct CreatedCase {
     pub year: i32,
     pub serial: i32,
     pub units: Vec<(Uuid, String)>,
+    /// The subject has a protected identity: no notice may tie the case to a unit.
+    pub subject_protected: bool,
 }
+
+/// Type, Swedish type name, year, serial, subject and whether the subject is protected.
+type CreatedCaseRow = (String, String, i32, i32, Option<Uuid>, Option<bool>);
 
 pub async fn created_case(
     tx: &mut Tx,
@@ -123,14 +128,15 @@ pub async fn created_case(
     today: NaiveDate,
 ) -> sqlx::Result<Option<CreatedCase>> {
     with_tx!(tx, |conn| {
-        let case: Option<(String, String, i32, i32, Option<Uuid>)> = sqlx::query_as(
-            "SELECT c.case_type, ct.name_sv, c.year, c.serial, c.subject_id \
-             FROM cases c JOIN case_types ct ON ct.code = c.case_type WHERE c.id = $1",
+        let case: Option<CreatedCaseRow> = sqlx::query_as(
+            "SELECT c.case_type, ct.name_sv, c.year, c.serial, c.subject_id, s.protected_identity \
+             FROM cases c JOIN case_types ct ON ct.code = c.case_type \
+             LEFT JOIN persons s ON s.id = c.subject_id WHERE c.id = $1",
         )
         .bind(case_id)
         .fetch_optional(&mut *conn)
         .await?;
-        let Some((case_type, case_type_sv, year, serial, subject)) = case else {
+        let Some((case_type, case_type_sv, year, serial, subject, protected)) = case else {
             return Ok(None);
         };
         let units: Vec<(Uuid, String)> = match subject {
@@ -154,6 +160,7 @@ pub async fn created_case(
             year,
             serial,
             units,
+            subject_protected: protected.unwrap_or(false),
         }))
     })
 }

@@ -1,0 +1,8 @@
+-- Keys the server instances share, made by the first instance that needs one (e.g. the key
+-- that seals list cursors, see server/src/pagination.rs). Never shown through the API.
+CREATE TABLE server_keys (
+    name TEXT PRIMARY KEY,
+    secret BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
