@@ -5,7 +5,7 @@ pub mod leave;
 
 use axum::extract::State;
 use shared::auth::Locale;
-use shared::cases::{MyCase, MyCaseDetail, Names, Outcome, PublicStatusChange};
+use shared::cases::{DeclineRequest, MyCase, MyCaseDetail, Names, Outcome, PublicStatusChange};
 use shared::messages::InboxMessage;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_cases))
         .routes(routes!(my_case))
         .routes(routes!(withdraw))
+        .routes(routes!(decline))
         .routes(routes!(inbox))
         .routes(routes!(mark_read))
         // A 5 MB attachment is about 6.7 MB in base64.
@@ -149,16 +150,21 @@ async fn my_case_detail(
     let leave_summary = leave
         .as_ref()
         .map(|leave| leave::summary(row, leave, true, true));
+    let applicant = case_store::party_role(db, row.id, user.person_id)
+        .await?
+        .is_some_and(|role| role == "applicant");
     Ok(MyCaseDetail {
+        can_decline: awaiting_my_confirmation,
         case: my_case_of(row),
         history,
         documents,
         decision,
         awaiting_my_confirmation,
-        can_withdraw: matches!(
-            row.status.as_str(),
-            "awaiting_confirmation" | "new" | "open"
-        ),
+        can_withdraw: applicant
+            && matches!(
+                row.status.as_str(),
+                "awaiting_confirmation" | "new" | "open"
+            ),
         leave: leave_summary,
     })
 }
@@ -174,6 +180,13 @@ async fn withdraw(
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<MyCaseDetail>> {
     let row = party_case(&state, &user, id).await?;
+    if case_store::party_role(&state.db, id, user.person_id)
+        .await?
+        .as_deref()
+        != Some("applicant")
+    {
+        return Err(AppError::Forbidden);
+    }
     let now = clock::now();
     let mut tx = state.db.begin().await?;
     match case_store::transition(&mut tx, id, "withdrawn", Some(user.person_id), "", now).await? {
@@ -188,6 +201,70 @@ async fn withdraw(
     notify_status(&mut tx, &state, id, "withdrawn").await?;
     tx.commit().await?;
     let row = case_store::get(&state.db, row.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(my_case_detail(&state, &user, &row).await?))
+}
+
+/// A co-applicant declines an application they have not agreed to, with a reason: the case
+/// ends as withdrawn and the applicant is told why.
+#[utoipa::path(post, path = "/my/cases/{id}/declination", tag = "applications",
+    request_body = DeclineRequest,
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = MyCaseDetail), (status = 403, body = shared::api::ErrorEnvelope),
+              (status = 404, body = shared::api::ErrorEnvelope),
+              (status = 409, description = "No longer waiting for the co-applicant", body = shared::api::ErrorEnvelope),
+              (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn decline(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(request): Json<DeclineRequest>,
+) -> AppResult<Json<MyCaseDetail>> {
+    let row = party_case(&state, &user, id).await?;
+    if case_store::party_role(&state.db, id, user.person_id)
+        .await?
+        .as_deref()
+        != Some("co_applicant")
+    {
+        return Err(AppError::Forbidden);
+    }
+    let reason = shared::text::checked(&request.reason, shared::cases::TEXT_MAX_CHARS, true)
+        .map_err(|problem| AppError::text("reason", problem))?;
+    let now = clock::now();
+    let mut tx = state.db.begin().await?;
+    let detail = format!("declined by a co-applicant: {reason}");
+    match case_store::transition(&mut tx, id, "withdrawn", Some(user.person_id), &detail, now)
+        .await?
+    {
+        case_store::Transition::Done { from } if from == "awaiting_confirmation" => {}
+        _ => {
+            return Err(AppError::Conflict(
+                "the application no longer waits for your answer".into(),
+            ));
+        }
+    }
+    case_store::set_outcome(&mut tx, id, Outcome::Withdrawn.as_str(), now).await?;
+    let number = row.number();
+    let subject_sv = format!("Ärende {number}: den andra vårdnadshavaren sa nej");
+    let subject_en = format!("Case {number}: the other guardian declined");
+    let body_sv = format!(
+        "Den andra vårdnadshavaren godkände inte ansökan {number}, som därför är återkallad. \
+         Skäl: {reason}"
+    );
+    let body_en = format!(
+        "The other guardian did not agree to application {number}, which is therefore \
+         withdrawn. Reason: {reason}"
+    );
+    let message = messages::NewMessage {
+        person_id: row.applicant_id,
+        case_id: Some(id),
+        subject: (&subject_sv, &subject_en),
+        body: (&body_sv, &body_en),
+    };
+    crate::messages::deliver(&mut tx, &state, &message).await?;
+    tx.commit().await?;
+    let row = case_store::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(my_case_detail(&state, &user, &row).await?))

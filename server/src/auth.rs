@@ -8,7 +8,10 @@
 
 pub mod password;
 
-use axum::extract::{FromRequestParts, Request, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::Extension;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -181,6 +184,8 @@ fn hash_token(token: &str) -> String {
 async fn login(
     State(state): State<AppState>,
     jar: CookieJar,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     Json(request): Json<LoginRequest>,
 ) -> AppResult<(CookieJar, Json<Me>)> {
     let username = request.username.trim().to_lowercase();
@@ -204,15 +209,8 @@ async fn login(
     }
 
     let now = clock::now();
-    let window = Duration::minutes(state.config.login_window_minutes);
-    let (failures, oldest) =
-        store::auth::recent_failures(&state.db, &username, now - window).await?;
-    if failures >= state.config.login_max_failures {
-        let retry_at = oldest.unwrap_or(now) + window;
-        return Err(AppError::TooManyAttempts {
-            retry_after_seconds: (retry_at - now).num_seconds().max(1) as u64,
-        });
-    }
+    let client = client_address(&headers, connection.map(|c| (c.0).0));
+    throttle(&state, &username, &client, now).await?;
 
     let account = store::auth::account_by_username(&state.db, &username).await?;
     let stored_hash = account
@@ -223,13 +221,110 @@ async fn login(
     let matches = tokio::task::spawn_blocking(move || password::verify(&password, &stored_hash))
         .await
         .map_err(anyhow::Error::from)?;
-    let Some(account) = account.filter(|_| matches) else {
-        store::auth::record_failure(&state.db, &username, now).await?;
-        return Err(AppError::InvalidCredentials);
+    let account = match account {
+        Some(account) if matches => account,
+        other => {
+            store::auth::record_failure(&state.db, &username, &client, now).await?;
+            if let Some(account) = other {
+                tell_of_throttling(&state, &username, &client, account.person_id, now).await?;
+            }
+            return Err(AppError::InvalidCredentials);
+        }
     };
-    store::auth::clear_failures(&state.db, &username).await?;
+    store::auth::clear_failures(&state.db, &username, &client).await?;
     let (jar, me) = start_session(&state, jar, &account).await?;
     Ok((jar, Json(me)))
+}
+
+/// The address a login comes from: the peer's, or behind a proxy on a private or loopback
+/// address the last `X-Forwarded-For` hop (the one the proxy appended, not the client's own).
+fn client_address(headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+    let peer_ip = peer.map(|p| p.ip());
+    let behind_proxy = peer_ip.is_none_or(|ip| match ip {
+        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
+        IpAddr::V6(v6) => v6.is_loopback() || v6.is_unique_local(),
+    });
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|hop| hop.trim().parse::<IpAddr>().ok());
+    match (behind_proxy, forwarded, peer_ip) {
+        (true, Some(forwarded), _) => forwarded.to_string(),
+        (_, _, Some(ip)) => ip.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Refuses a login while `username` has had too many failures from `client` lately, or too
+/// many from anywhere within the hour (the backstop).
+async fn throttle(
+    state: &AppState,
+    username: &str,
+    client: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let window = Duration::minutes(state.config.login_window_minutes);
+    let hour = Duration::hours(1);
+    let limits = [
+        (Some(client), window, state.config.login_max_failures),
+        (None, hour, state.config.login_max_failures_per_hour),
+    ];
+    for (client, window, max) in limits {
+        let (failures, oldest) =
+            store::auth::recent_failures(&state.db, username, client, now - window).await?;
+        if failures >= max {
+            let retry_at = oldest.unwrap_or(now) + window;
+            return Err(AppError::TooManyAttempts {
+                retry_after_seconds: (retry_at - now).num_seconds().max(1) as u64,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Tells the account holder, once per window, that sign-ins to their account were paused
+/// after failed attempts (so that they know if it was not them).
+async fn tell_of_throttling(
+    state: &AppState,
+    username: &str,
+    client: &str,
+    person: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let window = Duration::minutes(state.config.login_window_minutes);
+    let (failures, _) =
+        store::auth::recent_failures(&state.db, username, Some(client), now - window).await?;
+    if failures < state.config.login_max_failures {
+        return Ok(());
+    }
+    let mut tx = state.db.begin().await?;
+    if !store::auth::claim_throttle_notice(&mut tx, username, now - window, now).await? {
+        return Ok(());
+    }
+    let minutes = state.config.login_window_minutes;
+    let subject_sv = "Inloggningen till ditt konto pausades".to_owned();
+    let subject_en = "Sign-in to your account was paused".to_owned();
+    let body_sv = format!(
+        "Någon försökte logga in på ditt konto {username} med fel lösenord {failures} gånger \
+         (från adressen {client}). Inloggning därifrån är pausad i {minutes} minuter. Var det \
+         inte du behöver du inte göra något; byt lösenord om du tror att någon känner till det."
+    );
+    let body_en = format!(
+        "Someone tried to sign in to your account {username} with a wrong password {failures} \
+         times (from the address {client}). Sign-in from there is paused for {minutes} minutes. \
+         If it was not you, you need not do anything; change your password if you think \
+         someone knows it."
+    );
+    let message = crate::store::messages::NewMessage {
+        person_id: person,
+        case_id: None,
+        subject: (&subject_sv, &subject_en),
+        body: (&body_sv, &body_en),
+    };
+    crate::messages::deliver(&mut tx, state, &message).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Opens a session for an account whose identity has been established.

@@ -611,10 +611,7 @@ async fn download_document(
         &subjects,
     )
     .await?;
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        document.file_name.replace(['"', '\\', '\r', '\n'], "_")
-    );
+    let disposition = crate::documents::disposition::attachment(&document.file_name);
     Ok((
         StatusCode::OK,
         [
@@ -687,18 +684,8 @@ fn require_transition(result: Transition) -> AppResult<()> {
 }
 
 fn required_text<'a>(field: &str, text: &'a str) -> AppResult<&'a str> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(AppError::field(field, "required", "this field is required"));
-    }
-    if text.chars().count() > TEXT_MAX_CHARS {
-        return Err(AppError::field(
-            field,
-            "too_long",
-            format!("at most {TEXT_MAX_CHARS} characters"),
-        ));
-    }
-    Ok(text)
+    shared::text::checked(text, TEXT_MAX_CHARS, true)
+        .map_err(|problem| AppError::text(field, problem))
 }
 
 async fn reload(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Json<CaseDetail>> {

@@ -16,9 +16,13 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// … and at the latest this many minutes after sign-in.
     pub session_max_minutes: i64,
-    /// Failed logins per username within `login_window_minutes` before further tries wait.
+    /// Failed logins per username and client address within `login_window_minutes` before
+    /// further tries from that address wait.
     pub login_max_failures: i64,
     pub login_window_minutes: i64,
+    /// Failed logins per username within an hour, from any address, before every try waits:
+    /// the backstop against guessing from many addresses.
+    pub login_max_failures_per_hour: i64,
     /// Argon2id memory cost in KiB for new password hashes (OWASP: 19 MiB).
     pub argon2_memory_kib: u32,
     /// Where case documents are stored: a directory (default `data/blobs`) or `s3://bucket/prefix`.
@@ -33,7 +37,7 @@ pub struct Config {
     pub job_lease_seconds: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SmtpConfig {
     pub host: String,
     pub port: u16,
@@ -42,6 +46,20 @@ pub struct SmtpConfig {
     pub username: Option<String>,
     pub password: Option<String>,
     pub security: SmtpSecurity,
+}
+
+/// Never prints the password.
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("from", &self.from)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .field("security", &self.security)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +81,7 @@ impl Default for Config {
             session_max_minutes: 12 * 60,
             login_max_failures: 5,
             login_window_minutes: 15,
+            login_max_failures_per_hour: 100,
             argon2_memory_kib: 19 * 1024,
             blob_store_url: "data/blobs".to_owned(),
             smtp: None,
@@ -113,6 +132,10 @@ impl Config {
         parse(
             "SKOLFLYT_LOGIN_WINDOW_MINUTES",
             &mut config.login_window_minutes,
+        )?;
+        parse(
+            "SKOLFLYT_LOGIN_MAX_FAILURES_PER_HOUR",
+            &mut config.login_max_failures_per_hour,
         )?;
         parse("SKOLFLYT_ARGON2_MEMORY_KIB", &mut config.argon2_memory_kib)?;
         if let Some(url) = var("SKOLFLYT_BLOB_STORE_URL") {

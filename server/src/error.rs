@@ -42,6 +42,11 @@ impl AppError {
         AppError::Validation(vec![FieldError::new(field, code, message)])
     }
 
+    /// The field error for a refused free text (see `shared::text`).
+    pub fn text(field: &str, problem: shared::text::TextProblem) -> Self {
+        AppError::field(field, problem.code(), problem.message())
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),

@@ -6,8 +6,8 @@ pub mod subscriptions;
 use axum::extract::State;
 use serde::Deserialize;
 use shared::follow_ups::{
-    DETAILS_MAX_CHARS, DueDateRequest, FollowUp, FollowUpEvent, FollowUpKind, FollowUpStatus,
-    NewTask, Party, PartyRequest, StatusRequest, TITLE_MAX_CHARS, Team,
+    CommentRequest, DETAILS_MAX_CHARS, DueDateRequest, FollowUp, FollowUpEvent, FollowUpKind,
+    FollowUpStatus, NewTask, Party, PartyRequest, StatusRequest, TITLE_MAX_CHARS, Team,
 };
 use shared::register::NamedRef;
 use utoipa::IntoParams;
@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(share))
         .routes(routes!(set_status))
         .routes(routes!(set_due_date))
+        .routes(routes!(comment))
         .routes(routes!(retry))
         .routes(routes!(list_teams))
         .merge(subscriptions::router())
@@ -140,7 +141,7 @@ async fn assign(
     Path(id): Path<Uuid>,
     Json(party): Json<PartyRequest>,
 ) -> AppResult<Json<FollowUp>> {
-    visible(&state, &user, id).await?;
+    handled(&state, &user, id).await?;
     let (person, team) = party_ids(&state, &party, "assignee").await?;
     let now = clock::now();
     let mut tx = state.db.begin().await?;
@@ -162,7 +163,7 @@ async fn share(
     Path(id): Path<Uuid>,
     Json(party): Json<PartyRequest>,
 ) -> AppResult<Json<FollowUp>> {
-    visible(&state, &user, id).await?;
+    handled(&state, &user, id).await?;
     let (person, team) = party_ids(&state, &party, "share").await?;
     let now = clock::now();
     let mut tx = state.db.begin().await?;
@@ -183,7 +184,7 @@ async fn set_status(
     Path(id): Path<Uuid>,
     Json(request): Json<StatusRequest>,
 ) -> AppResult<Json<FollowUp>> {
-    visible(&state, &user, id).await?;
+    handled(&state, &user, id).await?;
     let now = clock::now();
     let mut tx = state.db.begin().await?;
     store::set_status(&mut tx, id, request.status.as_str(), now).await?;
@@ -209,12 +210,32 @@ async fn set_due_date(
     Path(id): Path<Uuid>,
     Json(request): Json<DueDateRequest>,
 ) -> AppResult<Json<FollowUp>> {
-    visible(&state, &user, id).await?;
+    handled(&state, &user, id).await?;
     let now = clock::now();
     let mut tx = state.db.begin().await?;
     store::set_due_date(&mut tx, id, request.due_date, now).await?;
     let detail = request.due_date.map(|d| d.to_string()).unwrap_or_default();
     store::record_event(&mut tx, id, Some(user.person_id), "due_date", &detail, now).await?;
+    tx.commit().await?;
+    reload(&state, &user, id).await
+}
+
+/// A comment in the follow-up's history, by anyone who sees it (shared ones included).
+#[utoipa::path(post, path = "/follow-ups/{id}/comments", tag = "follow_ups", request_body = CommentRequest,
+    params(("id" = Uuid, Path, description = "Follow-up id")),
+    responses((status = 200, body = FollowUp), (status = 404, body = shared::api::ErrorEnvelope),
+              (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn comment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(request): Json<CommentRequest>,
+) -> AppResult<Json<FollowUp>> {
+    visible(&state, &user, id).await?;
+    let body = text("body", &request.body, DETAILS_MAX_CHARS, true)?;
+    let now = clock::now();
+    let mut tx = state.db.begin().await?;
+    store::record_event(&mut tx, id, Some(user.person_id), "comment", body, now).await?;
     tx.commit().await?;
     reload(&state, &user, id).await
 }
@@ -229,7 +250,7 @@ async fn retry(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<FollowUp>> {
-    let row = visible(&state, &user, id).await?;
+    let row = handled(&state, &user, id).await?;
     let job = row
         .job_id
         .ok_or_else(|| AppError::Conflict("only exceptions have a step to retry".into()))?;
@@ -320,6 +341,16 @@ pub async fn raise_exception(db: &Db, job: &JobRow, error: &str) -> anyhow::Resu
     Ok(())
 }
 
+/// The follow-up, if the reader owns it or is its assignee (in person or through a team): only
+/// they assign, share, set the status and due date. A share lets the reader read and comment.
+async fn handled(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<FollowUpRow> {
+    let row = visible(state, user, id).await?;
+    if !row.handles {
+        return Err(AppError::Forbidden);
+    }
+    Ok(row)
+}
+
 async fn visible(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<FollowUpRow> {
     store::visible(&state.db, user.person_id, id)
         .await?
@@ -364,18 +395,7 @@ async fn party_ids(
 }
 
 fn text<'a>(field: &str, value: &'a str, max: usize, required: bool) -> AppResult<&'a str> {
-    let value = value.trim();
-    if required && value.is_empty() {
-        return Err(AppError::field(field, "required", "this field is required"));
-    }
-    if value.chars().count() > max {
-        return Err(AppError::field(
-            field,
-            "too_long",
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(value)
+    shared::text::checked(value, max, required).map_err(|problem| AppError::text(field, problem))
 }
 
 async fn follow_up(db: &Db, row: FollowUpRow, with_history: bool) -> AppResult<FollowUp> {
@@ -440,7 +460,8 @@ async fn follow_up(db: &Db, row: FollowUpRow, with_history: bool) -> AppResult<F
         assignee,
         shares,
         case_id: row.case_id,
-        can_retry: row.job_id.is_some() && status == FollowUpStatus::Active,
+        can_retry: row.handles && row.job_id.is_some() && status == FollowUpStatus::Active,
+        can_handle: row.handles,
         status,
         created_at: row.created_at,
         history,

@@ -74,6 +74,11 @@ pub struct ValidLeave {
 /// Checks a leave form as of `today`: both dates given, from ≤ to, not in the past, a reason
 /// of at most [`LEAVE_REASON_MAX_CHARS`] characters, and an acceptable attachment (its size is
 /// checked by the server, which decodes it).
+/// The longest leave one application covers: a school year.
+pub const LEAVE_MAX_DAYS: i64 = 365;
+/// How far ahead a leave can be applied for.
+pub const LEAVE_MAX_DAYS_AHEAD: i64 = 400;
+
 pub fn validate_leave(
     form: &LeaveApplicationForm,
     today: NaiveDate,
@@ -111,20 +116,40 @@ pub fn validate_leave(
             "the last day is before the first",
         ));
     }
-    let reason = form.reason.trim();
-    if reason.is_empty() {
+    if let (Some(from), Some(to)) = (form.from, form.to)
+        && to >= from
+        && (to - from).num_days() >= LEAVE_MAX_DAYS
+    {
         problems.push(FieldError::new(
-            "reason",
-            "required",
-            "give a reason for the leave",
-        ));
-    } else if reason.chars().count() > LEAVE_REASON_MAX_CHARS {
-        problems.push(FieldError::new(
-            "reason",
-            "too_long",
-            format!("at most {LEAVE_REASON_MAX_CHARS} characters"),
+            "to",
+            "too_long_period",
+            format!("a leave is at most {LEAVE_MAX_DAYS} days; apply again for the rest"),
         ));
     }
+    if let Some(from) = form.from
+        && (from - today).num_days() > LEAVE_MAX_DAYS_AHEAD
+    {
+        problems.push(FieldError::new(
+            "from",
+            "too_far_ahead",
+            format!("apply at most {LEAVE_MAX_DAYS_AHEAD} days before the leave starts"),
+        ));
+    }
+    let reason = match crate::text::checked(&form.reason, LEAVE_REASON_MAX_CHARS, true) {
+        Ok(reason) => reason,
+        Err(crate::text::TextProblem::Required) => {
+            problems.push(FieldError::new(
+                "reason",
+                "required",
+                "give a reason for the leave",
+            ));
+            ""
+        }
+        Err(problem) => {
+            problems.push(FieldError::new("reason", problem.code(), problem.message()));
+            ""
+        }
+    };
     if let Some(attachment) = &form.attachment {
         if !ATTACHMENT_MEDIA_TYPES.contains(&attachment.media_type.as_str()) {
             problems.push(FieldError::new(

@@ -432,9 +432,21 @@ pub struct MyCaseDetail {
     pub decision: Option<Decision>,
     /// The reader is the other guardian and must confirm before the case goes on.
     pub awaiting_my_confirmation: bool,
+    /// The applicant may withdraw before the decision (a co-applicant declines instead).
     pub can_withdraw: bool,
+    /// The reader is a co-applicant who has not agreed yet and may decline, with a reason.
+    #[serde(default)]
+    pub can_decline: bool,
     /// For leave applications: the period and reason applied for.
     pub leave: Option<crate::applications::LeaveSummary>,
+}
+
+/// `POST /api/my/cases/{id}/declination`: a co-applicant does not agree to the application;
+/// the reason is told to the applicant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeclineRequest {
+    pub reason: String,
 }
 
 /// A staff member who can own cases.

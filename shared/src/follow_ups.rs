@@ -93,6 +93,17 @@ pub struct FollowUp {
     pub history: Vec<FollowUpEvent>,
     /// Exceptions whose failed step can be run again.
     pub can_retry: bool,
+    /// The reader owns it or is its assignee: they may assign, share, set status and due date.
+    /// A follow-up shared with the reader is theirs to read and comment on only.
+    #[serde(default)]
+    pub can_handle: bool,
+}
+
+/// `POST /api/follow-ups/{id}/comments`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommentRequest {
+    pub body: String,
 }
 
 /// Either a person or a team (exactly one).

@@ -10,5 +10,6 @@ pub mod jobs;
 pub mod messages;
 pub mod personal_number;
 pub mod register;
+pub mod text;
 
 pub use personal_number::PersonalNumber;

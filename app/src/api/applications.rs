@@ -2,7 +2,7 @@
 
 use gloo_net::http::Request;
 use shared::applications::{LeaveApplicationForm, LeaveSummary, Submitted};
-use shared::cases::{MyCase, MyCaseDetail};
+use shared::cases::{DeclineRequest, MyCase, MyCaseDetail};
 use uuid::Uuid;
 
 use super::{ApiError, get_json, send_empty, send_json, with_csrf};
@@ -46,4 +46,16 @@ pub async fn withdraw(csrf_token: &str, id: Uuid) -> Result<MyCaseDetail, ApiErr
         .await?
         .json()
         .await?)
+}
+
+/// `POST /api/my/cases/{id}/declination`: a co-applicant declines, with a reason; 409 when the
+/// application no longer waits for them.
+pub async fn decline(
+    csrf_token: &str,
+    id: Uuid,
+    request: &DeclineRequest,
+) -> Result<MyCaseDetail, ApiError> {
+    let path = format!("/api/my/cases/{id}/declination");
+    let response = send_json(with_csrf(Request::post(&path), csrf_token), request).await?;
+    Ok(response.json().await?)
 }

@@ -2,8 +2,8 @@
 
 use gloo_net::http::Request;
 use shared::follow_ups::{
-    CaseTypeOption, DueDateRequest, FollowUp, FollowUpStatus, NewSubscription, NewTask,
-    PartyRequest, StatusRequest, Subscription, Team,
+    CaseTypeOption, CommentRequest, DueDateRequest, FollowUp, FollowUpStatus, NewSubscription,
+    NewTask, PartyRequest, StatusRequest, Subscription, Team,
 };
 use uuid::Uuid;
 
@@ -68,6 +68,14 @@ pub async fn assign(csrf_token: &str, id: Uuid, to: &PartyRequest) -> Result<Fol
 /// `POST /api/follow-ups/{id}/shares`: let a person or team see it; the owner stays.
 pub async fn share(csrf_token: &str, id: Uuid, with: &PartyRequest) -> Result<FollowUp, ApiError> {
     post(csrf_token, id, "shares", with).await
+}
+
+/// `POST /api/follow-ups/{id}/comments`: anyone who sees the follow-up (shares too).
+pub async fn comment(csrf_token: &str, id: Uuid, body: &str) -> Result<FollowUp, ApiError> {
+    let request = CommentRequest {
+        body: body.to_owned(),
+    };
+    post(csrf_token, id, "comments", &request).await
 }
 
 /// `POST /api/follow-ups/{id}/status`.

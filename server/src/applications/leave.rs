@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use shared::applications::{
-    ATTACHMENT_MAX_BYTES, LeaveApplicationForm, LeavePeriod, LeaveSummary, Submitted,
+    ATTACHMENT_MAX_BYTES, Attachment, LeaveApplicationForm, LeavePeriod, LeaveSummary, Submitted,
     validate_leave,
 };
 use shared::cases::Outcome;
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::cases::{self, APPEAL_INFORMATION};
-use crate::documents::pdf;
+use crate::documents::{disposition, pdf};
 use crate::error::{AppError, AppResult, Json, Path};
 use crate::startup::AppState;
 use crate::store::applications::{self as store, LeaveRow, NewLeave};
@@ -86,8 +86,13 @@ pub async fn submit(
             "the child is not in a school class",
         ));
     }
-    let attachment = match &form.attachment {
-        Some(a) => Some((a, decode_attachment(&a.content_base64, &a.media_type)?)),
+    let attachment = match form.attachment {
+        // Parsing a PDF or decoding an image is CPU work: off the async workers.
+        Some(a) => Some(
+            tokio::task::spawn_blocking(move || decode_attachment(a))
+                .await
+                .map_err(anyhow::Error::from)??,
+        ),
         None => None,
     };
 
@@ -158,7 +163,7 @@ pub async fn submit(
             "Bilaga".to_owned(),
             attachment
                 .as_ref()
-                .map_or("Ingen".to_owned(), |(a, _)| a.file_name.clone()),
+                .map_or("Ingen".to_owned(), |a| a.file_name.clone()),
         ),
     ];
     let header = pdf::LetterHeader {
@@ -184,16 +189,16 @@ pub async fn submit(
         Some(user.person_id),
     )
     .await?;
-    if let Some((meta, bytes)) = attachment {
+    if let Some(verified) = attachment {
         store_document(
             &state,
             &mut tx,
             case_id,
             "attachment",
             "Bilaga till ansökan",
-            &meta.file_name,
-            &meta.media_type,
-            bytes,
+            &verified.file_name,
+            verified.kind.media_type(),
+            verified.bytes,
             Some(user.person_id),
         )
         .await?;
@@ -215,28 +220,173 @@ pub async fn submit(
     ))
 }
 
-/// Base64 → bytes, at most the size limit, and content that is what its media type says.
-fn decode_attachment(content: &str, media_type: &str) -> AppResult<Vec<u8>> {
+/// The longest file name a request may give an attachment, in characters.
+pub const FILE_NAME_MAX_CHARS: usize = 255;
+/// The longest base name (before the extension) an attachment is stored under.
+pub const STORED_BASE_NAME_MAX_CHARS: usize = 100;
+/// A PDF's object and cross-reference streams are inflated while it is parsed: at most this.
+const PDF_MAX_DECOMPRESSED_BYTES: usize = 64 * 1024 * 1024;
+/// An image is decoded in full to check it: at most this wide and high, and this much memory.
+const IMAGE_MAX_SIDE: u32 = 12_000;
+const IMAGE_MAX_ALLOC_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The kinds of file an attachment may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Pdf,
+    Jpeg,
+    Png,
+}
+
+impl FileKind {
+    fn claimed(media_type: &str) -> Option<FileKind> {
+        match media_type {
+            "application/pdf" => Some(FileKind::Pdf),
+            "image/jpeg" => Some(FileKind::Jpeg),
+            "image/png" => Some(FileKind::Png),
+            _ => None,
+        }
+    }
+
+    fn media_type(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "application/pdf",
+            FileKind::Jpeg => "image/jpeg",
+            FileKind::Png => "image/png",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "pdf",
+            FileKind::Jpeg => "jpg",
+            FileKind::Png => "png",
+        }
+    }
+
+    /// Whether `bytes` really are a file of this kind: a PDF that parses and has a page, an
+    /// image that decodes in full. Neither parser panics the request on hostile input.
+    fn verify(self, bytes: &[u8]) -> bool {
+        std::panic::catch_unwind(|| match self {
+            FileKind::Pdf => is_pdf(bytes),
+            FileKind::Jpeg => is_image(bytes, image::ImageFormat::Jpeg),
+            FileKind::Png => is_image(bytes, image::ImageFormat::Png),
+        })
+        .unwrap_or(false)
+    }
+}
+
+fn is_pdf(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(b"%PDF-") {
+        return false;
+    }
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(PDF_MAX_DECOMPRESSED_BYTES),
+        ..Default::default()
+    };
+    match lopdf::Document::load_mem_with_options(bytes, options) {
+        Ok(document) => document.catalog().is_ok() && document.page_iter().next().is_some(),
+        Err(_) => false,
+    }
+}
+
+fn is_image(bytes: &[u8], format: image::ImageFormat) -> bool {
+    let Ok(mut reader) = image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format()
+    else {
+        return false;
+    };
+    if reader.format() != Some(format) {
+        return false;
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(IMAGE_MAX_SIDE);
+    limits.max_image_height = Some(IMAGE_MAX_SIDE);
+    limits.max_alloc = Some(IMAGE_MAX_ALLOC_BYTES);
+    reader.limits(limits);
+    reader.decode().is_ok()
+}
+
+/// An attachment fit to store: checked content, the media type it really has, and a file name
+/// that ends in that type's extension.
+#[derive(Debug)]
+struct VerifiedAttachment {
+    file_name: String,
+    kind: FileKind,
+    bytes: Vec<u8>,
+}
+
+/// Base64 → bytes, at most the size limit, and content that is what its media type says; the
+/// file name is checked, then cleaned and given the verified type's extension.
+fn decode_attachment(attachment: Attachment) -> AppResult<VerifiedAttachment> {
+    check_file_name(&attachment.file_name)?;
     let bytes = STANDARD
-        .decode(content.trim())
+        .decode(attachment.content_base64.trim())
         .map_err(|_| AppError::field("attachment", "invalid", "the file could not be read"))?;
     if bytes.len() > ATTACHMENT_MAX_BYTES {
         return Err(AppError::field("attachment", "too_large", "at most 5 MB"));
     }
-    let matches = match media_type {
-        "application/pdf" => bytes.starts_with(b"%PDF-"),
-        "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
-        "image/png" => bytes.starts_with(&[0x89, b'P', b'N', b'G']),
-        _ => false,
-    };
-    if !matches {
+    let kind = FileKind::claimed(&attachment.media_type)
+        .filter(|kind| kind.verify(&bytes))
+        .ok_or_else(|| {
+            AppError::field(
+                "attachment",
+                "content_mismatch",
+                "the file is not the PDF, JPEG or PNG it says it is",
+            )
+        })?;
+    Ok(VerifiedAttachment {
+        file_name: stored_file_name(&attachment.file_name, kind),
+        kind,
+        bytes,
+    })
+}
+
+/// A file name as the client sent it: not too long and without control characters.
+fn check_file_name(file_name: &str) -> AppResult<()> {
+    if file_name.chars().count() > FILE_NAME_MAX_CHARS {
         return Err(AppError::field(
-            "attachment",
-            "content_mismatch",
-            "the file is not a PDF, JPEG or PNG",
+            "attachment.file_name",
+            "too_long",
+            format!("at most {FILE_NAME_MAX_CHARS} characters"),
         ));
     }
-    Ok(bytes)
+    if file_name.chars().any(char::is_control) {
+        return Err(AppError::field(
+            "attachment.file_name",
+            "invalid",
+            "the file name contains control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// The client's base name (its last path component, without control or bidirectional
+/// formatting characters, leading dots or its own extension; at most
+/// [`STORED_BASE_NAME_MAX_CHARS`] characters) with the verified type's extension; `bilaga`
+/// when nothing is left.
+fn stored_file_name(client_name: &str, kind: FileKind) -> String {
+    let last = client_name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !disposition::is_bidi_control(*c))
+        .collect();
+    let cleaned = cleaned.trim();
+    let base = match cleaned.rsplit_once('.') {
+        Some((base, extension)) if looks_like_extension(extension) => base,
+        _ => cleaned,
+    };
+    let base: String = base.chars().take(STORED_BASE_NAME_MAX_CHARS).collect();
+    let base = base.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    let base = if base.is_empty() { "bilaga" } else { base };
+    format!("{base}.{}", kind.extension())
+}
+
+/// `pdf`, `html`, `jpeg`, `docx`: short, ASCII letters and digits, at least one letter (so
+/// `intyg 2024.03.01` keeps its date).
+fn looks_like_extension(extension: &str) -> bool {
+    (1..=6).contains(&extension.len())
+        && extension.bytes().all(|b| b.is_ascii_alphanumeric())
+        && extension.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -655,4 +805,191 @@ async fn decider_title(
         "Mentor"
     }
     .to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-page PDF written by lopdf (with a cross-reference table).
+    fn minimal_pdf() -> Vec<u8> {
+        use lopdf::{Object, Stream, dictionary};
+        let mut document = lopdf::Document::with_version("1.7");
+        let pages_id = document.new_object_id();
+        let content_id = document.add_object(Stream::new(dictionary! {}, Vec::new()));
+        let page_id = document.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content_id,
+        });
+        let pages = dictionary! {
+            "Type" => "Pages",
+            "Kids" => vec![page_id.into()],
+            "Count" => 1,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        };
+        document.objects.insert(pages_id, Object::Dictionary(pages));
+        let catalog_id = document.add_object(dictionary! {
+            "Type" => "Catalog",
+            "Pages" => pages_id,
+        });
+        document.trailer.set("Root", catalog_id);
+        let mut bytes = Vec::new();
+        document.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    fn image(format: image::ImageFormat) -> Vec<u8> {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(3, 2, image::Rgb([200, 40, 40]))
+            .write_to(&mut bytes, format)
+            .unwrap();
+        bytes.into_inner()
+    }
+
+    fn attachment(file_name: &str, media_type: &str, bytes: &[u8]) -> Attachment {
+        Attachment {
+            file_name: file_name.to_owned(),
+            media_type: media_type.to_owned(),
+            content_base64: STANDARD.encode(bytes),
+        }
+    }
+
+    fn field_error(result: AppResult<VerifiedAttachment>) -> (String, String) {
+        match result {
+            Err(AppError::Validation(fields)) => (fields[0].field.clone(), fields[0].code.clone()),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn real_files_pass_their_type_check() {
+        assert!(FileKind::Pdf.verify(&minimal_pdf()));
+        assert!(FileKind::Png.verify(&image(image::ImageFormat::Png)));
+        assert!(FileKind::Jpeg.verify(&image(image::ImageFormat::Jpeg)));
+    }
+
+    #[test]
+    fn files_that_only_start_like_their_type_are_refused() {
+        assert!(!FileKind::Pdf.verify(b"%PDF-<html><script>alert(1)</script></html>"));
+        assert!(!FileKind::Pdf.verify(b"%PDF-1.4\n%%EOF\n"));
+        assert!(!FileKind::Pdf.verify(b""));
+        assert!(!FileKind::Png.verify(b"\x89PNG\r\n\x1a\n<html></html>"));
+        assert!(!FileKind::Jpeg.verify(b"\xFF\xD8\xFF\xE0<html></html>"));
+        // A cut-off image does not decode.
+        let png = image(image::ImageFormat::Png);
+        assert!(!FileKind::Png.verify(&png[..png.len() - 20]));
+    }
+
+    #[test]
+    fn a_file_must_be_the_type_it_claims() {
+        let png = image(image::ImageFormat::Png);
+        assert!(!FileKind::Jpeg.verify(&png));
+        assert!(!FileKind::Pdf.verify(&png));
+        assert!(!FileKind::Png.verify(&minimal_pdf()));
+        let (field, code) = field_error(decode_attachment(attachment(
+            "bild.jpg",
+            "image/jpeg",
+            &png,
+        )));
+        assert_eq!(
+            (field.as_str(), code.as_str()),
+            ("attachment", "content_mismatch")
+        );
+        let (field, code) = field_error(decode_attachment(attachment(
+            "evil.html",
+            "application/pdf",
+            b"%PDF-<html><script>alert(1)</script></html>",
+        )));
+        assert_eq!(
+            (field.as_str(), code.as_str()),
+            ("attachment", "content_mismatch")
+        );
+        let (_, code) = field_error(decode_attachment(attachment(
+            "x.pdf",
+            "text/html",
+            &minimal_pdf(),
+        )));
+        assert_eq!(code, "content_mismatch");
+    }
+
+    #[test]
+    fn a_verified_file_is_stored_under_its_real_extension() {
+        let verified =
+            decode_attachment(attachment("evil.html", "application/pdf", &minimal_pdf())).unwrap();
+        assert_eq!(verified.file_name, "evil.pdf");
+        assert_eq!(verified.kind.media_type(), "application/pdf");
+        let png = image(image::ImageFormat::Png);
+        let verified = decode_attachment(attachment("Skärmbild", "image/png", &png)).unwrap();
+        assert_eq!(verified.file_name, "Skärmbild.png");
+        assert_eq!(verified.bytes, png);
+    }
+
+    #[test]
+    fn file_names_are_cleaned() {
+        let pdf = FileKind::Pdf;
+        assert_eq!(stored_file_name("intyg.pdf", pdf), "intyg.pdf");
+        assert_eq!(
+            stored_file_name("Läkarintyg Åsa.PDF", pdf),
+            "Läkarintyg Åsa.pdf"
+        );
+        assert_eq!(stored_file_name("foto.jpeg", FileKind::Jpeg), "foto.jpg");
+        assert_eq!(stored_file_name("foto.png", FileKind::Jpeg), "foto.jpg");
+        assert_eq!(stored_file_name("rapport.tar.gz", pdf), "rapport.tar.pdf");
+        assert_eq!(
+            stored_file_name("intyg 2024.03.01", pdf),
+            "intyg 2024.03.01.pdf"
+        );
+        assert_eq!(stored_file_name("../../etc/passwd", pdf), "passwd.pdf");
+        assert_eq!(
+            stored_file_name("C:\\Users\\Eva\\intyg.pdf", pdf),
+            "intyg.pdf"
+        );
+        assert_eq!(stored_file_name(".htaccess", pdf), "htaccess.pdf");
+        assert_eq!(stored_file_name("..pdf", pdf), "bilaga.pdf");
+        assert_eq!(stored_file_name("", FileKind::Png), "bilaga.png");
+        assert_eq!(stored_file_name("   ", pdf), "bilaga.pdf");
+        assert_eq!(stored_file_name("mapp/", pdf), "bilaga.pdf");
+        assert_eq!(stored_file_name("in\u{7}tyg\r\n.pdf", pdf), "intyg.pdf");
+        assert_eq!(
+            stored_file_name("intyg\u{202E}fdp.exe", pdf),
+            "intygfdp.pdf"
+        );
+        let long = format!("{}.pdf", "ö".repeat(250));
+        let stored = stored_file_name(&long, pdf);
+        assert_eq!(
+            stored,
+            format!("{}.pdf", "ö".repeat(STORED_BASE_NAME_MAX_CHARS))
+        );
+    }
+
+    #[test]
+    fn file_names_in_the_request_are_checked() {
+        let pdf = minimal_pdf();
+        let (field, code) = field_error(decode_attachment(attachment(
+            &"a".repeat(200_000),
+            "application/pdf",
+            &pdf,
+        )));
+        assert_eq!(
+            (field.as_str(), code.as_str()),
+            ("attachment.file_name", "too_long")
+        );
+        let (field, code) = field_error(decode_attachment(attachment(
+            "intyg\u{7}.pdf",
+            "application/pdf",
+            &pdf,
+        )));
+        assert_eq!(
+            (field.as_str(), code.as_str()),
+            ("attachment.file_name", "invalid")
+        );
+        // 255 characters (not bytes) are allowed.
+        let name = format!("{}.pdf", "å".repeat(FILE_NAME_MAX_CHARS - 4));
+        let verified = decode_attachment(attachment(&name, "application/pdf", &pdf)).unwrap();
+        assert_eq!(
+            verified.file_name.chars().count(),
+            STORED_BASE_NAME_MAX_CHARS + 4
+        );
+    }
 }

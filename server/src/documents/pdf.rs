@@ -295,6 +295,45 @@ fn render(template: Template, inputs: Inputs) -> anyhow::Result<Vec<u8>> {
     Ok(pdf)
 }
 
+/// `text` with every character the bundled fonts cannot draw replaced by one they can
+/// (PDF/A forbids a missing glyph, so an emoji would fail the whole letter): a replacement
+/// mark, and control characters other than line breaks as spaces.
+fn printable(text: &str) -> String {
+    let covered = |c: char| {
+        ASSETS
+            .fonts
+            .iter()
+            .any(|f| f.info().coverage.contains(c as u32))
+    };
+    let replacement = ['\u{FFFD}', '?']
+        .into_iter()
+        .find(|c| covered(*c))
+        .unwrap_or(' ');
+    text.chars()
+        .map(|c| match c {
+            '\n' => c,
+            c if c.is_control() || c.is_whitespace() => ' ',
+            c if covered(c) => c,
+            _ => replacement,
+        })
+        .collect()
+}
+
+/// Every string in `value` made [`printable`].
+fn printable_value(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => Value::String(printable(&text)),
+        Value::Array(items) => Value::Array(items.into_iter().map(printable_value).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| (key, printable_value(value)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 fn render_with_warnings(
     template: Template,
     inputs: Inputs,
@@ -302,7 +341,7 @@ fn render_with_warnings(
     let inputs: Dict = serde_json::from_value(serde_json::Value::Object(
         inputs
             .into_iter()
-            .map(|(key, value)| (key.to_owned(), value))
+            .map(|(key, value)| (key.to_owned(), printable_value(value)))
             .collect(),
     ))
     .context("cannot pass the letter's data to Typst")?;
@@ -593,6 +632,22 @@ mod tests {
             assert!(!text.contains("Sida 1 av 1 "), "{text}");
             assert!(text.contains("Fråga 80"));
         }
+    }
+
+    #[test]
+    fn any_character_a_person_may_type_renders() {
+        let fields = vec![
+            (
+                "Skäl".to_owned(),
+                "resa 😀 med 🇸🇪, ∮ ≠ ☃ 漢字 \u{0} \u{202e}x \u{1F9D1}\u{200D}\u{1F3EB}".to_owned(),
+            ),
+            ("Bilaga".to_owned(), "intyg\u{7}.pdf".to_owned()),
+        ];
+        let pdf = render_receipt(&header(), "Ansökan om ledighet", submitted_at(), &fields)
+            .expect("the receipt renders");
+        assert_pdf_a_2b(&pdf);
+        assert_eq!(printable("å ä ö é ü"), "å ä ö é ü");
+        assert!(!printable("a😀b").contains('😀'));
     }
 
     #[test]

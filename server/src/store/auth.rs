@@ -151,28 +151,38 @@ pub async fn set_locale(
     tx.commit().await
 }
 
-/// Failed logins for `username` since `since`, and the oldest of them.
+/// Failed logins for `username` since `since`, and the oldest of them; from `client` only
+/// when given.
 pub async fn recent_failures(
     db: &Db,
     username: &str,
+    client: Option<&str>,
     since: DateTime<Utc>,
 ) -> sqlx::Result<(i64, Option<DateTime<Utc>>)> {
     with_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT COUNT(*), MIN(at) FROM login_failures WHERE username = $1 AND at > $2",
+            "SELECT COUNT(*), MIN(at) FROM login_failures \
+             WHERE username = $1 AND at > $2 AND ($3 IS NULL OR client = $3)",
         )
         .bind(username)
         .bind(since)
+        .bind(client)
         .fetch_one(pool)
         .await
     })
 }
 
-pub async fn record_failure(db: &Db, username: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
+pub async fn record_failure(
+    db: &Db,
+    username: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
-        sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO login_failures (username, client, at) VALUES ($1, $2, $3)")
             .bind(username)
+            .bind(client)
             .bind(now)
             .execute(&mut *conn)
             .await?;
@@ -180,12 +190,37 @@ pub async fn record_failure(db: &Db, username: &str, now: DateTime<Utc>) -> sqlx
     tx.commit().await
 }
 
-/// A successful login clears the username's failures.
-pub async fn clear_failures(db: &Db, username: &str) -> sqlx::Result<()> {
+/// Claims the right to tell `username`'s holder of a throttled login: true at most once per
+/// window (since `since`), whichever instance asks.
+pub async fn claim_throttle_notice(
+    tx: &mut super::Tx,
+    username: &str,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    with_tx!(tx, |conn| {
+        let claimed = sqlx::query(
+            "INSERT INTO login_throttle_notices (username, notified_at) VALUES ($1, $2) \
+             ON CONFLICT (username) DO UPDATE SET notified_at = excluded.notified_at \
+             WHERE login_throttle_notices.notified_at <= $3",
+        )
+        .bind(username)
+        .bind(now)
+        .bind(since)
+        .execute(&mut *conn)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    })
+}
+
+/// A successful login clears the username's failures from that client (others' stay, for the
+/// per-username backstop).
+pub async fn clear_failures(db: &Db, username: &str, client: &str) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
-        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+        sqlx::query("DELETE FROM login_failures WHERE username = $1 AND client = $2")
             .bind(username)
+            .bind(client)
             .execute(&mut *conn)
             .await?;
     });

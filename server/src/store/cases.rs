@@ -1151,6 +1151,17 @@ pub async fn status_notice(
     })
 }
 
+/// The person's role among the case's parties (`applicant`, `co_applicant`), if any.
+pub async fn party_role(db: &Db, case_id: Uuid, person: Uuid) -> sqlx::Result<Option<String>> {
+    with_db!(db, |pool| {
+        sqlx::query_scalar("SELECT role FROM case_parties WHERE case_id = $1 AND person_id = $2")
+            .bind(case_id)
+            .bind(person)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
 pub async fn parties_in(tx: &mut Tx, case_id: Uuid) -> sqlx::Result<Vec<Uuid>> {
     with_tx!(tx, |conn| {
         sqlx::query_scalar(

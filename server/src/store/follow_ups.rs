@@ -28,12 +28,18 @@ pub struct FollowUpRow {
     pub job_id: Option<Uuid>,
     pub status: String,
     pub created_at: DateTime<Utc>,
+    /// The reader (`$1`) owns it or is its assignee, in person or through a team; a share
+    /// only lets them read and comment.
+    pub handles: bool,
 }
 
+/// Selects [`FollowUpRow`]s as the person `$1` sees them.
 const SELECT: &str = "SELECT f.id, f.kind, f.title, f.details, f.due_date, f.owner_id, \
     o.given_name || ' ' || o.family_name AS owner_name, f.assignee_person_id, \
     a.given_name || ' ' || a.family_name AS assignee_person_name, f.assignee_team_id, \
-    t.name AS assignee_team_name, f.case_id, f.job_id, f.status, f.created_at \
+    t.name AS assignee_team_name, f.case_id, f.job_id, f.status, f.created_at, \
+    COALESCE(f.owner_id = $1 OR f.assignee_person_id = $1 \
+     OR f.assignee_team_id IN (SELECT team_id FROM team_members WHERE person_id = $1), FALSE) AS handles \
     FROM follow_ups f LEFT JOIN persons o ON o.id = f.owner_id \
     LEFT JOIN persons a ON a.id = f.assignee_person_id LEFT JOIN teams t ON t.id = f.assignee_team_id";
 

@@ -72,7 +72,7 @@ async fn family_name(app: &TestApp, person: Uuid) -> String {
 async fn queued_leave(app: &TestApp, child: Uuid) -> Uuid {
     let family = family_name(app, child).await;
     let from = next_monday(app.today);
-    let pdf = base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4\n%%EOF\n");
+    let pdf = base64::engine::general_purpose::STANDARD.encode(crate::helpers::minimal_pdf());
     let submitted: Value = app
         .login("guardian1")
         .await

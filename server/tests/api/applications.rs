@@ -18,6 +18,8 @@ on_both_databases!(
     invalid_leave_forms_get_field_errors,
     a_guardian_of_an_adult_pupil_is_refused_and_the_adult_applies_alone,
     an_application_can_be_withdrawn_before_the_decision,
+    the_other_guardian_declines_with_a_reason_and_cannot_withdraw,
+    odd_text_and_far_dates_get_field_errors_not_500,
 );
 
 fn next_monday(today: NaiveDate) -> NaiveDate {
@@ -314,8 +316,7 @@ async fn invalid_leave_forms_get_field_errors(backend: Backend) {
         );
     }
     // A large (4 MB) PDF attachment gets through the body limit and is stored.
-    let mut pdf = b"%PDF-1.7\n".to_vec();
-    pdf.resize(4 * 1024 * 1024, b'0');
+    let pdf = crate::helpers::pdf_of_size(4 * 1024 * 1024);
     let large = base64::engine::general_purpose::STANDARD.encode(&pdf);
     let accepted = session
         .post_json(
@@ -420,4 +421,97 @@ async fn an_application_can_be_withdrawn_before_the_decision(backend: Backend) {
         .send(reqwest::Method::POST, &confirm, None, true)
         .await;
     assert_eq!(late.status(), StatusCode::CONFLICT);
+}
+
+async fn the_other_guardian_declines_with_a_reason_and_cannot_withdraw(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let child = mentored_child(&app).await;
+    let from = next_monday(app.today);
+    let first = app.login("guardian1").await;
+    let case_id = apply(&first, child, from, from).await["case_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = app.login("guardian2").await;
+    let seen = second.get_json(&format!("/api/my/cases/{case_id}")).await;
+    assert_eq!(seen["can_withdraw"], false);
+    assert_eq!(seen["can_decline"], true);
+    let withdrawal = format!("/api/my/cases/{case_id}/withdrawal");
+    let refused = second
+        .send(reqwest::Method::POST, &withdrawal, None, true)
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(case_status(&app, &case_id).await, "awaiting_confirmation");
+
+    let declination = format!("/api/my/cases/{case_id}/declination");
+    let empty = second
+        .post_json(&declination, json!({ "reason": " " }))
+        .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let by_applicant = first
+        .post_json(&declination, json!({ "reason": "nej" }))
+        .await;
+    assert_eq!(by_applicant.status(), StatusCode::FORBIDDEN);
+    let declined = second
+        .post_json(
+            &declination,
+            json!({ "reason": "Vi har inte pratat om resan" }),
+        )
+        .await;
+    assert_eq!(declined.status(), StatusCode::OK);
+    let declined: Value = declined.json().await.unwrap();
+    assert_eq!(declined["outcome"], "withdrawn");
+    assert_eq!(declined["can_decline"], false);
+    let inbox = first.get_json("/api/inbox").await;
+    assert!(
+        inbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["case_id"] == case_id
+                && m["body"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Vi har inte pratat om resan")),
+        "{inbox}"
+    );
+    let again = second
+        .post_json(&declination, json!({ "reason": "nej" }))
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+}
+
+async fn odd_text_and_far_dates_get_field_errors_not_500(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let child = mentored_child(&app).await;
+    let from = next_monday(app.today);
+    let guardian = app.login("guardian1").await;
+    let post = |body: Value| {
+        let guardian = &guardian;
+        async move { guardian.post_json("/api/applications/leave", body).await }
+    };
+    for (reason, to, field) in [
+        ("a\u{0}b", from, "reason"),
+        ("\u{1b}[31mröd", from, "reason"),
+        ("Resa", NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(), "to"),
+    ] {
+        let response =
+            post(json!({ "pupil_id": child, "from": from, "to": to, "reason": reason })).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{reason:?}"
+        );
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["fields"][0]["field"], field, "{body}");
+    }
+    let far = post(
+        json!({ "pupil_id": child, "from": app.today + Days::new(800),
+                           "to": app.today + Days::new(801), "reason": "Resa" }),
+    )
+    .await;
+    assert_eq!(far.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let emoji =
+        post(json!({ "pupil_id": child, "from": from, "to": from, "reason": "resa 😀 🇸🇪" })).await;
+    assert_eq!(emoji.status(), StatusCode::CREATED);
 }

@@ -2,7 +2,7 @@ use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 use shared::auth::{Me, Role};
 
-use crate::helpers::{Backend, error_code, spawn_app};
+use crate::helpers::{Backend, error_code, spawn_app, spawn_app_with};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -15,6 +15,7 @@ on_both_databases!(
     the_locale_is_saved_only_with_the_csrf_token,
     a_cross_origin_login_is_refused,
     repeated_failed_logins_are_rate_limited,
+    failed_logins_from_elsewhere_do_not_lock_the_holder_out,
     every_demo_account_has_its_role,
     unknown_api_paths_answer_json_404,
     the_openapi_document_lists_every_endpoint,
@@ -198,6 +199,54 @@ async fn repeated_failed_logins_are_rate_limited(backend: Backend) {
         client.login("case_worker2", other).await.status(),
         StatusCode::OK
     );
+}
+
+/// A login from behind the proxy (the tests' loopback peer), as from `address`.
+async fn login_from(
+    app: &crate::helpers::TestApp,
+    address: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/api/auth/login", app.address))
+        .header("x-forwarded-for", format!("198.51.100.77, {address}"))
+        .json(&serde_json::json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn failed_logins_from_elsewhere_do_not_lock_the_holder_out(backend: Backend) {
+    let app = spawn_app_with(backend, |config| config.login_max_failures_per_hour = 12).await;
+    let password = app.account("guardian1").password.clone();
+    for _ in 0..5 {
+        let response = login_from(&app, "203.0.113.5", "guardian1", "wrong").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let attacker = login_from(&app, "203.0.113.5", "guardian1", &password).await;
+    assert_eq!(attacker.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The holder, elsewhere, still signs in, and is told once what happened.
+    for _ in 0..5 {
+        login_from(&app, "203.0.113.6", "guardian1", "wrong").await;
+    }
+    let holder = login_from(&app, "192.0.2.10", "guardian1", &password).await;
+    assert_eq!(holder.status(), StatusCode::OK);
+    let session = app.login("guardian1").await;
+    let inbox = session.get_json("/api/inbox").await;
+    let notices: Vec<_> = inbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["body"].as_str().unwrap_or("").contains("203.0.113.5"))
+        .collect();
+    assert_eq!(notices.len(), 1, "{inbox}");
+    // Past the per-username backstop every address waits.
+    for _ in 0..2 {
+        login_from(&app, "203.0.113.7", "guardian1", "wrong").await;
+    }
+    let backstopped = login_from(&app, "192.0.2.10", "guardian1", &password).await;
+    assert_eq!(backstopped.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 async fn every_demo_account_has_its_role(backend: Backend) {

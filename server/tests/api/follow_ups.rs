@@ -11,6 +11,7 @@ use crate::on_both_databases;
 on_both_databases!(
     a_step_that_fails_for_good_raises_an_exception_the_operators_can_retry,
     tasks_are_assigned_shared_and_closed,
+    a_share_gives_reading_and_commenting_only,
     follow_ups_are_visible_only_to_their_people,
     subscribers_who_reach_the_pupil_are_notified_of_a_new_case,
     subscriptions_are_for_staff_in_their_own_units,
@@ -393,4 +394,66 @@ async fn subscribe(session: &crate::helpers::Session, body: Value) -> Value {
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.unwrap()
+}
+
+async fn a_share_gives_reading_and_commenting_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.login("case_worker1").await;
+    let created = owner
+        .post_json(
+            "/api/follow-ups",
+            json!({ "title": "Ring rektorn", "details": "", "due_date": null, "case_id": null, "assignee": null }),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::OK);
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let colleague_id = app.account("case_worker2").person_id;
+    let shared = owner
+        .post_json(
+            &format!("/api/follow-ups/{id}/shares"),
+            json!({ "person_id": colleague_id }),
+        )
+        .await;
+    assert_eq!(shared.status(), StatusCode::OK);
+
+    let colleague = app.login("case_worker2").await;
+    let seen = colleague.get_json(&format!("/api/follow-ups/{id}")).await;
+    assert_eq!(seen["can_handle"], false);
+    let commented = colleague
+        .post_json(
+            &format!("/api/follow-ups/{id}/comments"),
+            json!({ "body": "Jag har hans nummer" }),
+        )
+        .await;
+    assert_eq!(commented.status(), StatusCode::OK);
+    let commented: Value = commented.json().await.unwrap();
+    assert!(
+        commented["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| { e["kind"] == "comment" && e["detail"] == "Jag har hans nummer" })
+    );
+    let teacher = app.account("teacher1").person_id;
+    for (path, body) in [
+        ("assignment", json!({ "person_id": colleague_id })),
+        ("shares", json!({ "person_id": teacher })),
+        ("status", json!({ "status": "closed" })),
+        ("due-date", json!({ "due_date": null })),
+    ] {
+        let refused = colleague
+            .post_json(&format!("/api/follow-ups/{id}/{path}"), body)
+            .await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let mine = owner.get_json(&format!("/api/follow-ups/{id}")).await;
+    assert_eq!(mine["can_handle"], true);
+    assert_eq!(mine["status"], "active");
+    assert_eq!(
+        mine["owner"]["id"],
+        app.account("case_worker1").person_id.to_string()
+    );
 }

@@ -292,3 +292,55 @@ pub async fn error_code(response: Response) -> (StatusCode, String) {
         body["error"]["code"].as_str().unwrap_or("").to_owned(),
     )
 }
+
+/// A one-page PDF that parses (catalog, page tree, cross-reference table), made with lopdf:
+/// what an attachment must be to be accepted as `application/pdf`.
+pub fn minimal_pdf() -> Vec<u8> {
+    pdf_with_content(b"BT ET".to_vec())
+}
+
+/// A valid PDF of exactly `size` bytes (its page's content stream padded with spaces).
+pub fn pdf_of_size(size: usize) -> Vec<u8> {
+    let mut padding = size.saturating_sub(minimal_pdf().len());
+    loop {
+        let mut content = b"BT ET".to_vec();
+        content.resize(content.len() + padding, b' ');
+        let pdf = pdf_with_content(content);
+        match pdf.len().cmp(&size) {
+            std::cmp::Ordering::Equal => return pdf,
+            std::cmp::Ordering::Less => padding += size - pdf.len(),
+            std::cmp::Ordering::Greater => {
+                padding = padding
+                    .checked_sub(pdf.len() - size)
+                    .expect("a size above the smallest PDF's")
+            }
+        }
+    }
+}
+
+fn pdf_with_content(content: Vec<u8>) -> Vec<u8> {
+    use lopdf::{Object, Stream, dictionary};
+    let mut document = lopdf::Document::with_version("1.7");
+    let pages_id = document.new_object_id();
+    let content_id = document.add_object(Stream::new(dictionary! {}, content));
+    let page_id = document.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "Contents" => content_id,
+    });
+    let pages = dictionary! {
+        "Type" => "Pages",
+        "Kids" => vec![page_id.into()],
+        "Count" => 1,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    };
+    document.objects.insert(pages_id, Object::Dictionary(pages));
+    let catalog_id = document.add_object(dictionary! {
+        "Type" => "Catalog",
+        "Pages" => pages_id,
+    });
+    document.trailer.set("Root", catalog_id);
+    let mut bytes = Vec::new();
+    document.save_to(&mut bytes).expect("a PDF in memory");
+    bytes
+}

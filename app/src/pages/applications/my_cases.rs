@@ -4,7 +4,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use shared::cases::{MyCase, MyCaseDetail};
+use shared::cases::{DeclineRequest, MyCase, MyCaseDetail};
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
@@ -134,6 +134,7 @@ pub fn MyCasePage() -> impl IntoView {
 enum Done {
     Confirmed,
     Withdrawn,
+    Declined,
 }
 
 #[component]
@@ -216,6 +217,7 @@ fn MyCaseView(case: MyCaseDetail) -> impl IntoView {
             {move || match done.get() {
                 Some(Done::Confirmed) => t_string!(i18n, my_cases.confirmed),
                 Some(Done::Withdrawn) => t_string!(i18n, my_cases.withdrawn),
+                Some(Done::Declined) => t_string!(i18n, my_cases.declined),
                 None => "",
             }}
         </p>
@@ -228,6 +230,9 @@ fn MyCaseView(case: MyCaseDetail) -> impl IntoView {
         </Show>
         <Show when=move || case.read().awaiting_my_confirmation>
             <Confirm id case done />
+        </Show>
+        <Show when=move || case.read().can_decline>
+            <Decline id case done />
         </Show>
         <section>
             <h2>{t!(i18n, my_cases.details)}</h2>
@@ -309,6 +314,73 @@ fn Confirm(id: Uuid, case: RwSignal<MyCaseDetail>, done: RwSignal<Option<Done>>)
                 }}
                 <button type="submit" class="button" disabled=pending>
                     {t!(i18n, my_cases.confirm)}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// "Säg nej": the other guardian does not agree, and says why (the applicant is told).
+#[component]
+fn Decline(id: Uuid, case: RwSignal<MyCaseDetail>, done: RwSignal<Option<Done>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let reason = RwSignal::new(String::new());
+    let missing = RwSignal::new(false);
+    let decline = Action::new_local(move |(csrf_token, reason): &(String, String)| {
+        let request = DeclineRequest {
+            reason: reason.clone(),
+        };
+        let csrf_token = csrf_token.clone();
+        async move {
+            let detail = api::applications::decline(&csrf_token, id, &request).await?;
+            case.set(detail);
+            done.set(Some(Done::Declined));
+            Ok::<(), ApiError>(())
+        }
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = reason.get_untracked().trim().to_owned();
+        missing.set(text.is_empty());
+        if let (false, Some(csrf_token)) = (text.is_empty(), session.csrf_token()) {
+            decline.dispatch((csrf_token, text));
+        }
+    };
+    let pending = decline.pending();
+
+    view! {
+        <section aria-labelledby="decline-heading">
+            <h2 id="decline-heading">{t!(i18n, my_cases.decline_title)}</h2>
+            <form class="stacked-form" novalidate on:submit=on_submit>
+                {move || {
+                    decline.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> })
+                }}
+                <div class="field">
+                    <label for="decline-reason">{t!(i18n, my_cases.decline_reason)}</label>
+                    <p class="hint" id="decline-reason-hint">{t!(i18n, my_cases.decline_hint)}</p>
+                    <Show when=move || missing.get()>
+                        <p class="field-error" id="decline-reason-error">
+                            {t!(i18n, my_cases.decline_missing)}
+                        </p>
+                    </Show>
+                    <textarea
+                        id="decline-reason"
+                        rows="3"
+                        required
+                        aria-invalid=move || missing.get().then_some("true")
+                        aria-describedby=move || {
+                            if missing.get() {
+                                "decline-reason-hint decline-reason-error"
+                            } else {
+                                "decline-reason-hint"
+                            }
+                        }
+                        bind:value=reason
+                    ></textarea>
+                </div>
+                <button type="submit" class="button secondary" disabled=pending>
+                    {t!(i18n, my_cases.decline)}
                 </button>
             </form>
         </section>

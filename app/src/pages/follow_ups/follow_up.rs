@@ -25,6 +25,7 @@ enum Change {
     DueDate(Option<chrono::NaiveDate>),
     Status(FollowUpStatus),
     Retry,
+    Comment(String),
 }
 
 #[component]
@@ -125,6 +126,10 @@ fn FollowUpView(follow_up: FollowUp) -> impl IntoView {
                     api::follow_ups::retry(&csrf_token, id).await,
                     t_string!(i18n, follow_ups.done.retried),
                 ),
+                Change::Comment(body) => (
+                    api::follow_ups::comment(&csrf_token, id, body).await,
+                    t_string!(i18n, follow_ups.done.commented),
+                ),
             };
             match result {
                 Ok(updated) => {
@@ -157,6 +162,17 @@ fn FollowUpView(follow_up: FollowUp) -> impl IntoView {
             errors.show(vec![FieldError::new("share", "required", "choose")]);
         } else {
             send(Change::Share(choice));
+        }
+    };
+    let comment = RwSignal::new(String::new());
+    let on_comment = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let body = comment.get_untracked().trim().to_owned();
+        if body.is_empty() {
+            errors.show(vec![FieldError::new("body", "required", "write a comment")]);
+        } else {
+            comment.set(String::new());
+            send(Change::Comment(body));
         }
     };
     let on_due_date = move |ev: SubmitEvent| {
@@ -247,7 +263,30 @@ fn FollowUpView(follow_up: FollowUp) -> impl IntoView {
                 }}
             </p>
         </section>
+        <Show when=move || !item.read().can_handle>
+            <p class="notice">{t!(i18n, follow_ups.shared_with_you)}</p>
+        </Show>
         <section>
+            <h2>{t!(i18n, follow_ups.comment_title)}</h2>
+            <form class="stacked-form" novalidate on:submit=on_comment>
+                <div class="field">
+                    <label for="follow-up-body">{t!(i18n, follow_ups.comment)}</label>
+                    <p class="hint" id="follow-up-body-hint">{t!(i18n, follow_ups.details_hint)}</p>
+                    <FieldMessage errors field="body" />
+                    <textarea
+                        id="follow-up-body"
+                        rows="3"
+                        aria-invalid=errors.invalid("body")
+                        aria-describedby=errors.described_by("body", true)
+                        bind:value=comment
+                    ></textarea>
+                </div>
+                <button type="submit" class="button secondary" disabled=pending>
+                    {t!(i18n, follow_ups.add_comment)}
+                </button>
+            </form>
+        </section>
+        <section hidden=move || !item.read().can_handle>
             <h2>{t!(i18n, follow_ups.actions)}</h2>
             <div class="button-row">
                 <Show when=move || item.read().can_retry>
@@ -375,6 +414,10 @@ fn describe_event(i18n: crate::I18n, kind: &str, detail: &str) -> String {
         "assigned" => t_string!(i18n, follow_ups.event.assigned).to_owned(),
         "shared" => t_string!(i18n, follow_ups.event.shared).to_owned(),
         "retried" => t_string!(i18n, follow_ups.event.retried).to_owned(),
+        "comment" => format::fill(
+            t_string!(i18n, follow_ups.event.comment),
+            &[("comment", detail)],
+        ),
         "due_date" => match detail.parse() {
             Ok(day) => format::fill(
                 t_string!(i18n, follow_ups.event.due_date),
