@@ -13,9 +13,9 @@ use crate::components::{ErrorAlert, Loading};
 use crate::i18n::{I18nContextProvider, I18nLocaleTrait, Locale, t, t_string, use_i18n};
 use crate::nav::{self, NavLink};
 use crate::pages::{
-    CasePage, FollowUpPage, FollowUpsPage, HomePage, InboxPage, LeaveApplicationPage, LoginPage,
-    MyCasePage, MyCasesPage, NotFound, OperationsPage, OwnCasesPage, PupilPage, QueuePage,
-    SubtasksPage, UnitPage,
+    AccessLogPage, CasePage, FollowUpPage, FollowUpsPage, HomePage, InboxPage,
+    LeaveApplicationPage, LoginPage, MyCasePage, MyCasesPage, NotFound, OperationsPage,
+    OwnCasesPage, PupilPage, QueuePage, SubtasksPage, UnitPage,
 };
 use crate::session::{Auth, Session, api_locale, use_session};
 
@@ -83,6 +83,13 @@ fn Shell() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/my/cases")
                         view=MyCasesPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/my/access-log")
+                        view=AccessLogPage
                         condition=signed_in
                         redirect_path=|| "/login"
                         fallback=SessionPending

@@ -1,6 +1,7 @@
 //! One module per feature word; each page sets its title and has one `<h1>`.
 
 pub mod applications;
+mod audit;
 pub mod cases;
 pub mod follow_ups;
 pub mod home;
@@ -13,6 +14,7 @@ pub mod pupils;
 pub mod units;
 
 pub use applications::{LeaveApplicationPage, MyCasePage, MyCasesPage};
+pub use audit::AccessLogPage;
 pub use cases::{CasePage, OwnCasesPage, QueuePage, SubtasksPage};
 pub use follow_ups::{FollowUpPage, FollowUpsPage};
 pub use home::HomePage;

@@ -19,7 +19,7 @@ use crate::documents::blob_store::BlobStore;
 use crate::pagination::CursorKey;
 use crate::store::{self, Db};
 use crate::{
-    applications, auth, cases, clock, error, follow_ups, jobs, messages, openapi, register,
+    applications, audit, auth, cases, clock, error, follow_ups, jobs, messages, openapi, register,
 };
 
 /// What every handler shares. Cheap to clone.
@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(register::router())
                 .merge(cases::router())
                 .merge(applications::router())
+                .merge(audit::router())
                 .merge(jobs::router())
                 .merge(follow_ups::router())
                 .merge(messages::router()),

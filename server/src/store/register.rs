@@ -739,3 +739,14 @@ pub async fn staff(db: &Db, today: NaiveDate) -> sqlx::Result<Vec<(Uuid, String,
         .fetch_all(pool)
         .await)
 }
+
+/// The municipality's name, as its organisation is named in the register.
+pub async fn municipality_name(db: &Db) -> sqlx::Result<Option<String>> {
+    with_db!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT name FROM organisations WHERE kind = 'municipality' ORDER BY created_at LIMIT 1",
+        )
+        .fetch_optional(pool)
+        .await
+    })
+}

@@ -20,6 +20,8 @@ on_both_databases!(
     a_subtask_gives_access_until_the_case_is_closed,
     a_former_guardian_no_longer_sees_the_childs_cases,
     my_cases_and_the_inbox_are_in_the_access_log,
+    every_get_endpoint_that_returns_a_pupil_logs_the_read,
+    a_guardian_reads_who_has_read_their_childs_data,
 );
 
 fn next_monday(today: NaiveDate) -> NaiveDate {
@@ -499,4 +501,203 @@ async fn my_cases_and_the_inbox_are_in_the_access_log(backend: Backend) {
             "{action}"
         );
     }
+}
+
+/// The ids in a JSON value, wherever they are.
+fn uuids_in(value: &Value, into: &mut std::collections::BTreeSet<Uuid>) {
+    match value {
+        Value::String(text) => {
+            if let Ok(id) = text.parse::<Uuid>() {
+                into.insert(id);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| uuids_in(item, into)),
+        Value::Object(map) => map.values().for_each(|item| uuids_in(item, into)),
+        _ => {}
+    }
+}
+
+/// Every `$ref` in a JSON value.
+fn references_in(value: &Value, into: &mut std::collections::BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                into.insert(reference.clone());
+            }
+            map.values().for_each(|item| references_in(item, into));
+        }
+        Value::Array(items) => items.iter().for_each(|item| references_in(item, into)),
+        _ => {}
+    }
+}
+
+/// The enum values of a query parameter's schema (following one `$ref`).
+fn enum_values(spec: &Value, schema: &Value) -> Vec<String> {
+    let schema = match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.rsplit('/').next().unwrap();
+            &spec["components"]["schemas"][name]
+        }
+        None => schema,
+    };
+    // Plain enums list their values; documented variants are a `oneOf` of one-value enums.
+    let variants = match schema["oneOf"].as_array() {
+        Some(variants) => variants.iter().collect(),
+        None => vec![schema],
+    };
+    variants
+        .into_iter()
+        .flat_map(|variant| variant["enum"].as_array().into_iter().flatten())
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// For each GET endpoint of the OpenAPI document and each demo account: an answer that carries
+/// another person's pupil id has left an access event by that reader naming that pupil.
+async fn every_get_endpoint_that_returns_a_pupil_logs_the_read(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let guardian = app.account("guardian1").person_id;
+    let child = app.account("guardian1").children[0];
+    let case = crate::cases::new_case(&app, guardian, Some(child)).await;
+    let worker = app.login("case_worker1").await;
+    let assigned = worker
+        .post_json(
+            &format!("/api/cases/{case}/assignment"),
+            json!({ "owner_id": app.account("case_worker2").person_id }),
+        )
+        .await;
+    assert_eq!(assigned.status(), StatusCode::OK);
+    let follow_up: Value = app
+        .login("case_worker2")
+        .await
+        .post_json(
+            "/api/follow-ups",
+            json!({ "title": "Ring skolan", "details": "", "case_id": case }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let follow_up = follow_up["id"].as_str().unwrap().to_owned();
+    let unit = app
+        .query_ids_for(
+            "SELECT g.unit_id FROM group_memberships m JOIN groups g ON g.id = m.group_id \
+             WHERE m.person_id = $1",
+            child,
+        )
+        .await[0];
+    let pupils: std::collections::BTreeSet<Uuid> = app
+        .query_ids(
+            "SELECT person_id FROM group_memberships UNION SELECT child_id FROM placements \
+             UNION SELECT child_id FROM guardianships",
+        )
+        .await
+        .into_iter()
+        .collect();
+    let spec: Value = app.client().get_json("/api/openapi.json").await;
+    let mut references = std::collections::BTreeSet::new();
+    references_in(&spec, &mut references);
+    for reference in references {
+        let name = reference.rsplit('/').next().unwrap();
+        assert!(
+            spec["components"]["schemas"].get(name).is_some(),
+            "the OpenAPI document refers to {reference}, which it does not define"
+        );
+    }
+    let mut sessions = Vec::new();
+    for account in &app.accounts {
+        sessions.push((account.person_id, app.login(&account.username).await));
+    }
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let Some(get) = item.get("get") else { continue };
+        let concrete = path
+            .replace("/pupils/{id}", &format!("/pupils/{child}"))
+            .replace("/units/{id}", &format!("/units/{unit}"))
+            .replace("/cases/{id}", &format!("/cases/{case}"))
+            .replace("/follow-ups/{id}", &format!("/follow-ups/{follow_up}"));
+        if concrete.contains("/documents/") || concrete.ends_with("/pdf") {
+            continue; // Files, not JSON; their reads are tested with the documents.
+        }
+        assert!(
+            !concrete.contains('{'),
+            "give the generic access-log test a value for {path}"
+        );
+        let mut queries = vec![String::new()];
+        for parameter in get["parameters"].as_array().into_iter().flatten() {
+            if parameter["in"] == "query" && parameter["required"] == true {
+                let name = parameter["name"].as_str().unwrap();
+                let values = enum_values(&spec, &parameter["schema"]);
+                assert!(!values.is_empty(), "a value for {name} in {path}");
+                queries = values.iter().map(|v| format!("?{name}={v}")).collect();
+            }
+        }
+        for query in &queries {
+            let url = format!("{concrete}{query}");
+            for (reader, session) in &sessions {
+                let started = skolflyt::clock::now();
+                let response = session.get(&url).await;
+                if response.status() != StatusCode::OK {
+                    continue;
+                }
+                let Ok(body) = response.json::<Value>().await else {
+                    continue;
+                };
+                let mut ids = std::collections::BTreeSet::new();
+                uuids_in(&body, &mut ids);
+                for pupil in ids.intersection(&pupils).filter(|id| *id != reader) {
+                    let entries = audit::entries_for_subject(&app.db, *pupil).await.unwrap();
+                    assert!(
+                        entries
+                            .iter()
+                            .any(|e| e.actor_person_id == *reader && e.at >= started),
+                        "GET {url} by {reader} returned pupil {pupil} without logging it"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} reads checked");
+}
+
+async fn a_guardian_reads_who_has_read_their_childs_data(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let child = app.account("guardian1").children[0];
+    app.login("guardian2")
+        .await
+        .get_json(&format!("/api/pupils/{child}"))
+        .await;
+    let guardian = app.login("guardian1").await;
+    let extract = guardian
+        .get_json(&format!("/api/my/access-log?person={child}"))
+        .await;
+    let other_guardian = app.account("guardian2").person_id;
+    assert!(
+        extract["entries"].as_array().unwrap().iter().any(|e| {
+            e["reader"]["id"] == other_guardian.to_string()
+                && e["action"] == "pupil.read"
+                && e["what"]["sv"] == "läste elevuppgifterna"
+        }),
+        "{extract}"
+    );
+    let pdf = guardian
+        .get(&format!("/api/my/access-log/pdf?person={child}"))
+        .await;
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    // Not for another family's child, and not for a stranger.
+    let other_child = app.account("guardian3").children[0];
+    for path in [
+        format!("/api/my/access-log?person={other_child}"),
+        format!("/api/my/access-log/pdf?person={other_child}"),
+    ] {
+        assert_eq!(guardian.get(&path).await.status(), StatusCode::NOT_FOUND);
+    }
+    let own = guardian.get_json("/api/my/access-log").await;
+    assert_eq!(
+        own["person"]["id"],
+        app.account("guardian1").person_id.to_string()
+    );
 }

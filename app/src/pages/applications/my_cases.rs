@@ -27,6 +27,9 @@ pub fn MyCasesPage() -> impl IntoView {
     view! {
         <h1>{t!(i18n, my_cases.title)}</h1>
         <p class="lead">{t!(i18n, my_cases.intro)}</p>
+        <p>
+            <A href="/my/access-log">{t!(i18n, access_log.link)}</A>
+        </p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match cases.await {
