@@ -22,6 +22,7 @@ on_both_databases!(
     my_cases_and_the_inbox_are_in_the_access_log,
     every_get_endpoint_that_returns_a_pupil_logs_the_read,
     a_guardian_reads_who_has_read_their_childs_data,
+    no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct_relation,
 );
 
 fn next_monday(today: NaiveDate) -> NaiveDate {
@@ -700,4 +701,130 @@ async fn a_guardian_reads_who_has_read_their_childs_data(backend: Backend) {
         own["person"]["id"],
         app.account("guardian1").person_id.to_string()
     );
+}
+
+/// For each GET endpoint of the OpenAPI document and each demo account that sees the protected
+/// pupil masked in the register: no answer holds their name, personal number or address, and
+/// no document of their case opens.
+async fn no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct_relation(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let child = protected_pupil(&app).await;
+    let person = skolflyt::store::register::person_basic(&app.db, child)
+        .await
+        .unwrap()
+        .unwrap();
+    let full_name = format!("{} {}", person.given_name, person.family_name);
+    let (personal_number, street): (String, String) = skolflyt::with_db!(&app.db, |pool| {
+        sqlx::query_as("SELECT personal_number, street FROM persons WHERE id = $1")
+            .bind(child)
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    let secrets = [full_name, personal_number, street];
+    let case = queued_leave(&app, child).await;
+    let distributor = app.login("case_worker1").await;
+    let owner_id = app.account("case_worker2").person_id;
+    let assigned = distributor
+        .post_json(
+            &format!("/api/cases/{case}/assignment"),
+            json!({ "owner_id": owner_id }),
+        )
+        .await;
+    assert_eq!(assigned.status(), StatusCode::OK);
+    let owner = app.login("case_worker2").await;
+    let follow_up: Value = owner
+        .post_json(
+            "/api/follow-ups",
+            json!({ "title": "Ring skolan", "details": "", "case_id": case }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let follow_up = follow_up["id"].as_str().unwrap().to_owned();
+    let documents: Vec<String> = app
+        .login("guardian1")
+        .await
+        .get_json(&format!("/api/my/cases/{case}"))
+        .await["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!documents.is_empty());
+    let unit = app
+        .query_ids_for(
+            "SELECT g.unit_id FROM group_memberships m JOIN groups g ON g.id = m.group_id \
+             WHERE m.person_id = $1",
+            child,
+        )
+        .await[0];
+    let spec: Value = app.client().get_json("/api/openapi.json").await;
+    let mut masked_readers = Vec::new();
+    for account in &app.accounts {
+        let session = app.login(&account.username).await;
+        let pupil = session.get(&format!("/api/pupils/{child}")).await;
+        let direct = pupil.status() == StatusCode::OK
+            && pupil.json::<Value>().await.unwrap()["masked"] == false;
+        if !direct {
+            masked_readers.push((account.username.clone(), session));
+        }
+    }
+    assert!(
+        masked_readers.len() >= 5,
+        "case staff and others see the pupil masked"
+    );
+    let mut answers = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let Some(get) = item.get("get") else { continue };
+        let mut urls: Vec<String> = vec![
+            path.replace("/pupils/{id}", &format!("/pupils/{child}"))
+                .replace("/units/{id}", &format!("/units/{unit}"))
+                .replace("/cases/{id}", &format!("/cases/{case}"))
+                .replace("/follow-ups/{id}", &format!("/follow-ups/{follow_up}")),
+        ];
+        if path.contains("{document_id}") {
+            urls = documents
+                .iter()
+                .map(|document| urls[0].replace("{document_id}", document))
+                .collect();
+        }
+        assert!(
+            urls.iter().all(|url| !url.contains('{')),
+            "give the protected-identity test a value for {path}"
+        );
+        for parameter in get["parameters"].as_array().into_iter().flatten() {
+            if parameter["in"] == "query" && parameter["required"] == true {
+                let name = parameter["name"].as_str().unwrap();
+                let values = enum_values(&spec, &parameter["schema"]);
+                urls = urls
+                    .iter()
+                    .flat_map(|url| values.iter().map(move |v| format!("{url}?{name}={v}")))
+                    .collect();
+            }
+        }
+        for url in &urls {
+            for (username, session) in &masked_readers {
+                let response = session.get(url).await;
+                let status = response.status();
+                if url.contains("/documents/") {
+                    assert_ne!(status, StatusCode::OK, "{username} opened {url}");
+                    continue;
+                }
+                let body = response.text().await.unwrap();
+                answers += 1;
+                for secret in &secrets {
+                    assert!(
+                        !body.contains(secret.as_str()),
+                        "GET {url} told {username} the protected pupil's {secret}: {body}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(answers > 100, "only {answers} answers read");
 }
