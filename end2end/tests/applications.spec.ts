@@ -197,3 +197,50 @@ test('leave from application to decision letter, on a phone', async ({ page, bas
   await expect(page.getByRole('heading', { level: 2, name: `Beslut i ärende ${number}` })).toBeVisible();
   await expectAccessible(page);
 });
+
+test('the other guardian declines with a reason, and the family sees who read the data', async ({
+  page,
+  baseURL,
+}) => {
+  const child = await menteeOfTeacher1(baseURL!);
+  const api = await apiAs(baseURL!, 'guardian1');
+  const me = await (await api.get('/api/me')).json();
+  const submitted = await api.post('/api/applications/leave', {
+    data: { pupil_id: child.id, from: nextMonday(7), to: nextMonday(7), reason: 'Tandläkare i Umeå' },
+    headers: { 'x-csrf-token': me.csrf_token },
+  });
+  expect(submitted.status()).toBe(201);
+  const number = (await submitted.json()).number as string;
+  await api.dispose();
+
+  await login(page, 'guardian2');
+  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Mina ärenden' }).click();
+  await waitForContent(page);
+  await page.getByRole('link', { name: number }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Ärende ${number}` })).toBeVisible();
+  await waitForContent(page);
+  await expect(page.getByRole('button', { name: 'Återkalla' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Säg nej till ansökan' }).click();
+  await expect(page.getByText('Skriv varför du inte håller med.')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Varför håller du inte med?').fill('Vi har inte pratat om resan.');
+  await page.getByRole('button', { name: 'Säg nej till ansökan' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Du har sagt nej.' })).toBeVisible();
+  await expectAccessible(page);
+
+  // Who has read the child's data: guardian2 did, just now.
+  await page.goto('/my/cases');
+  await page.getByRole('link', { name: 'Vem har läst mina eller mitt barns uppgifter?' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Vem har läst mina uppgifter' })).toBeVisible();
+  await waitForContent(page);
+  await page.getByLabel('Vems uppgifter').selectOption({ label: child.name });
+  await page.getByRole('button', { name: 'Visa' }).click();
+  await expect(page).toHaveURL(new RegExp(`person=${child.id}`));
+  const table = page.getByRole('table', { name: new RegExp(child.name) });
+  await expect(table.getByRole('cell', { name: 'läste sina ärenden' }).first()).toBeVisible();
+  await expectAccessible(page);
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Ladda ner som PDF' }).click();
+  const bytes = readFileSync((await (await downloading).path())!);
+  expect(bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
+});
