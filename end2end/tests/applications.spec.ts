@@ -237,7 +237,7 @@ test('the other guardian declines with a reason, and the family sees who read th
   await page.getByRole('button', { name: 'Visa' }).click();
   await expect(page).toHaveURL(new RegExp(`person=${child.id}`));
   const table = page.getByRole('table', { name: new RegExp(child.name) });
-  await expect(table.getByRole('cell', { name: 'läste sina ärenden' }).first()).toBeVisible();
+  await expect(table.getByRole('cell', { name: 'läste ärendet i Mina ärenden' }).first()).toBeVisible();
   await expectAccessible(page);
   const downloading = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Ladda ner som PDF' }).click();

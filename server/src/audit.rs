@@ -183,8 +183,12 @@ fn what_was_read(action: &str) -> Names {
             "angav behov av att se den skyddade identiteten",
             "stated the need to see the protected identity",
         ),
-        "my_case.list" | "my_case.read" => ("läste sina ärenden", "read their own cases"),
-        "inbox.list" => ("läste sina meddelanden", "read their messages"),
+        "my_case.list" => ("såg ärendet i Mina ärenden", "saw the case in My cases"),
+        "my_case.read" => ("läste ärendet i Mina ärenden", "read the case in My cases"),
+        "inbox.list" => (
+            "såg ett meddelande om ärendet",
+            "saw a message about the case",
+        ),
         "access_log.read" => ("läste loggen över åtkomst", "read the access log"),
         _ => ("läste uppgifter", "read data"),
     };

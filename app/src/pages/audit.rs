@@ -53,7 +53,7 @@ pub fn AccessLogPage() -> impl IntoView {
         <p class="lead">{t!(i18n, access_log.intro)}</p>
         <Show when=guardian>
             <Form method="GET" action="/my/access-log" noscroll=true>
-                <div class="field-row">
+                <div class="filters">
                     <div class="field">
                         <label for="access-log-person">{t!(i18n, access_log.whose)}</label>
                         <select id="access-log-person" name="person">
@@ -85,9 +85,11 @@ pub fn AccessLogPage() -> impl IntoView {
                             </Transition>
                         </select>
                     </div>
-                    <button type="submit" class="button secondary">
-                        {t!(i18n, access_log.show)}
-                    </button>
+                    <div class="button-row">
+                        <button type="submit" class="button">
+                            {t!(i18n, access_log.show)}
+                        </button>
+                    </div>
                 </div>
             </Form>
         </Show>
