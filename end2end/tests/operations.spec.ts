@@ -13,7 +13,7 @@ test('an administrator sees the schedules, their next run and the queue', async 
   const schedules = page.getByRole('table', { name: 'Schemalagda körningar' });
   await expect(schedules).toBeVisible();
   // The seeded schedules, each with a cron expression in Stockholm time and a next run.
-  await expect(schedules.getByRole('row')).toHaveCount(5);
+  await expect(schedules.getByRole('row')).toHaveCount(6);
   await expect(schedules).toContainText('Europe/Stockholm');
   await expect(page.getByRole('term').filter({ hasText: /^Klara$/ })).toBeVisible();
   // The demo's failed step is listed with its error.

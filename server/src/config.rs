@@ -35,6 +35,9 @@ pub struct Config {
     /// How long a runner's claim on its jobs lasts unless renewed (it renews while it works);
     /// the jobs of a crashed instance are taken over after this long.
     pub job_lease_seconds: u32,
+    /// Done jobs are deleted this many days after they ran (their idempotency keys are kept);
+    /// failed jobs and jobs with an exception follow-up stay.
+    pub job_retention_days: u32,
 }
 
 #[derive(Clone)]
@@ -87,6 +90,7 @@ impl Default for Config {
             smtp: None,
             job_workers: 1,
             job_lease_seconds: 30,
+            job_retention_days: 30,
         }
     }
 }
@@ -150,6 +154,14 @@ impl Config {
         anyhow::ensure!(
             (3..=3600).contains(&config.job_lease_seconds),
             "SKOLFLYT_JOB_LEASE_SECONDS must be between 3 and 3600"
+        );
+        parse(
+            "SKOLFLYT_JOB_RETENTION_DAYS",
+            &mut config.job_retention_days,
+        )?;
+        anyhow::ensure!(
+            (1..=36_500).contains(&config.job_retention_days),
+            "SKOLFLYT_JOB_RETENTION_DAYS must be between 1 and 36500"
         );
         if let Some(host) = var("SKOLFLYT_SMTP_HOST") {
             let security = match var("SKOLFLYT_SMTP_SECURITY").as_deref() {

@@ -300,7 +300,9 @@ async fn list_teams(
 }
 
 /// Raises an exception for a job that used up its attempts, for the operations team and, when
-/// the step belongs to a case, shared with the case owner.
+/// the step belongs to a case, shared with the case owner. A job that already has one (it was
+/// retried and failed again) gets that one back, active, with the new error in its details and
+/// a "failed_again" event in its history, rather than a second exception.
 pub async fn raise_exception(db: &Db, job: &JobRow, error: &str) -> anyhow::Result<()> {
     let now = clock::now();
     let team = store::ensure_team(db, store::OPERATIONS_TEAM, now).await?;
@@ -322,6 +324,12 @@ pub async fn raise_exception(db: &Db, job: &JobRow, error: &str) -> anyhow::Resu
         job.kind, job.attempts
     );
     let mut tx = db.begin().await?;
+    if let Some(id) = store::exception_of_job(&mut tx, job.id).await? {
+        store::reopen(&mut tx, id, &details, now).await?;
+        store::record_event(&mut tx, id, None, "failed_again", error, now).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
     let new = NewFollowUp {
         kind: FollowUpKind::Exception.as_str(),
         title: &title,

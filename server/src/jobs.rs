@@ -282,6 +282,7 @@ async fn dispatch(state: &AppState, job: &JobRow) -> anyhow::Result<Tx> {
         applications::leave::ROUTE => applications::leave::route(state, &payload).await,
         applications::leave::FINISH => applications::leave::finish(state, &payload).await,
         messages::EMAIL => messages::send_email(state, &payload).await,
+        schedules::JOB_CLEANUP => schedules::clean_up_jobs(state, &payload).await,
         other => anyhow::bail!("no handler for job kind {other}"),
     }
 }

@@ -644,7 +644,14 @@ pub async fn route(state: &AppState, payload: &serde_json::Value) -> anyhow::Res
     case_store::route_to(&mut tx, case_id, school, now).await?;
     let detail = format!("decider={role} school_days={}", period.school_days());
     case_store::record_event(&mut tx, case_id, None, "routing", None, &detail, now).await?;
-    case_store::transition(&mut tx, case_id, "open", None, "", now).await?;
+    match case_store::transition(&mut tx, case_id, "open", None, "", now).await? {
+        case_store::Transition::Done { .. } => {}
+        // Withdrawn since it was read above: nothing to route and nobody to tell.
+        case_store::Transition::NotAllowed { .. } => {
+            tx.rollback().await?;
+            return Ok(db.begin().await?);
+        }
+    }
     applications::notify_status(&mut tx, state, case_id, "open").await?;
     let number = case.number();
     let subject = (

@@ -2,15 +2,26 @@
 //! and `chrono-tz`), stored in the database. Every runner looks for due schedules; the first
 //! to move a schedule's `next_run_at` on owns that slot and enqueues its job, keyed by the
 //! slot, so each slot runs exactly once however many instances there are.
+//!
+//! One schedule is housekeeping: `job_cleanup` deletes done jobs older than
+//! `SKOLFLYT_JOB_RETENTION_DAYS`, keeping their idempotency keys.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 use std::str::FromStr;
 
+use crate::startup::AppState;
+use crate::store::jobs as job_store;
 use crate::store::schedules::{self as store, NewSchedule};
 use crate::store::{Db, Tx};
 use crate::{clock, jobs};
+
+/// The job kind of the nightly cleanup. Not a `schedule.` kind: those share their batch's
+/// transaction, while the cleanup commits batch by batch (see [`clean_up_jobs`]).
+pub const JOB_CLEANUP: &str = "jobs.cleanup";
+/// Done jobs deleted per transaction by the cleanup.
+const CLEANUP_BATCH: u32 = 1_000;
 
 /// What the seeds name, with handlers that do nothing until their features exist.
 pub struct ScheduleSeed {
@@ -58,6 +69,15 @@ pub const SEEDS: &[ScheduleSeed] = &[
         ),
         cron: "30 1 * * *",
         job_kind: "schedule.results_delta_import",
+    },
+    ScheduleSeed {
+        code: "job_cleanup",
+        description: (
+            "Nattlig rensning av klara jobb äldre än lagringstiden (nycklarna sparas; misslyckade jobb och jobb med undantag ligger kvar)",
+            "Nightly deletion of done jobs older than the retention time (their keys are kept; failed jobs and jobs with an exception stay)",
+        ),
+        cron: "15 3 * * *",
+        job_kind: JOB_CLEANUP,
     },
 ];
 
@@ -127,6 +147,29 @@ pub async fn run(tx: &mut Tx, payload: &serde_json::Value) -> anyhow::Result<()>
     )
     .await?;
     Ok(())
+}
+
+/// The cleanup: deletes the done jobs older than the retention time, 1,000 per transaction
+/// (a short lock on PostgreSQL, a short write on SQLite, however many there are), and records
+/// how many. Returns the open transaction with the outcome for the runner to complete the job
+/// in. Run twice (a crash before completing), it finds nothing left the second time.
+pub async fn clean_up_jobs(state: &AppState, payload: &serde_json::Value) -> anyhow::Result<Tx> {
+    let code = payload["schedule"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("payload without schedule"))?;
+    let days = state.config.job_retention_days;
+    let before = clock::now() - Duration::days(days.into());
+    let deleted = job_store::delete_done(&state.db, before, CLEANUP_BATCH).await?;
+    tracing::info!(deleted, days, "done jobs deleted");
+    let mut tx = state.db.begin().await?;
+    store::record_outcome(
+        &mut tx,
+        code,
+        &format!("ok: {deleted} done jobs older than {days} days deleted"),
+        clock::now(),
+    )
+    .await?;
+    Ok(tx)
 }
 
 #[cfg(test)]

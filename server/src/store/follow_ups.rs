@@ -162,6 +162,34 @@ pub async fn record_event(
     })
 }
 
+/// The exception raised for the job, if there is one (the first, were there several).
+pub async fn exception_of_job(tx: &mut Tx, job: Uuid) -> sqlx::Result<Option<Uuid>> {
+    with_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT id FROM follow_ups WHERE job_id = $1 AND kind = 'exception' \
+             ORDER BY created_at, id LIMIT 1",
+        )
+        .bind(job)
+        .fetch_optional(&mut *conn)
+        .await
+    })
+}
+
+/// Makes the follow-up active again with new details (an exception whose step failed again).
+pub async fn reopen(tx: &mut Tx, id: Uuid, details: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE follow_ups SET status = 'active', details = $2, updated_at = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(details)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    })
+}
+
 /// Sets one column of the follow-up (`assignee`, `status` or `due_date`).
 pub async fn set_assignee(
     tx: &mut Tx,

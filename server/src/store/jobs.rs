@@ -20,19 +20,36 @@ pub struct JobRow {
 pub struct NewJob<'a> {
     pub kind: &'a str,
     pub payload: String,
-    /// A second job with the same key is not added.
+    /// A second job with the same key is not added, also after the first was done and deleted.
     pub idempotency_key: String,
     pub run_after: DateTime<Utc>,
     pub max_attempts: i32,
 }
 
+/// Adds the job unless its key is taken: by a job in `jobs`, or by a done job the cleanup
+/// deleted (its key is in `job_keys`, see [`delete_done`]).
+///
+/// Why a repeat cannot slip in while the cleanup moves its key. The cleanup writes the key to
+/// `job_keys` and deletes the job in one transaction. SQLite: every write transaction runs on
+/// the one write connection, so the insert here sees the cleanup either not begun (the job
+/// still holds the key: the conflict) or committed (the key is in `job_keys`). PostgreSQL, in
+/// READ COMMITTED (how every transaction here runs): the insert's `NOT EXISTS` reads a snapshot
+/// taken when the statement starts, but its conflict check reads the key's current row and, if
+/// an uncommitted transaction has deleted it, waits for that one. So the insert adds a row only
+/// if the job was not there when it checked, i.e. the cleanup (if any) had committed by then.
+/// The check that follows is a new statement with a new snapshot, so it sees that commit's key
+/// in `job_keys` and takes the row out again, before anyone else can see it.
 pub async fn enqueue(tx: &mut Tx, job: &NewJob<'_>, now: DateTime<Utc>) -> sqlx::Result<()> {
+    let id = Uuid::new_v4();
+    let recheck = matches!(tx, Tx::Postgres(_));
     with_tx!(tx, |conn| {
-        sqlx::query(
+        let added = sqlx::query(
             "INSERT INTO jobs (id, kind, payload, idempotency_key, status, run_after, max_attempts, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING",
+             SELECT $1, $2, $3, $4, 'pending', $5, $6, $7, $7 \
+             WHERE NOT EXISTS (SELECT 1 FROM job_keys WHERE idempotency_key = $4) \
+             ON CONFLICT (idempotency_key) DO NOTHING",
         )
-        .bind(Uuid::new_v4())
+        .bind(id)
         .bind(job.kind)
         .bind(&job.payload)
         .bind(&job.idempotency_key)
@@ -40,7 +57,18 @@ pub async fn enqueue(tx: &mut Tx, job: &NewJob<'_>, now: DateTime<Utc>) -> sqlx:
         .bind(job.max_attempts)
         .bind(now)
         .execute(&mut *conn)
-        .await?;
+        .await?
+        .rows_affected();
+        if added == 1 && recheck {
+            sqlx::query(
+                "DELETE FROM jobs WHERE id = $1 \
+                 AND EXISTS (SELECT 1 FROM job_keys WHERE idempotency_key = $2)",
+            )
+            .bind(id)
+            .bind(&job.idempotency_key)
+            .execute(&mut *conn)
+            .await?;
+        }
         Ok(())
     })
 }
@@ -314,4 +342,57 @@ pub async fn requeue(tx: &mut Tx, id: Uuid, now: DateTime<Utc>) -> sqlx::Result<
         .rows_affected();
         Ok(changed == 1)
     })
+}
+
+/// Deletes the done jobs last updated before `before`, `batch` per transaction so that no lock
+/// or write lasts long, and returns how many. Each one's idempotency key moves to `job_keys`
+/// in the transaction that deletes it, so enqueueing the key again stays a no-op. Failed jobs
+/// are not done, and a job that any follow-up refers to (an exception, whatever its status) is
+/// kept: the follow-up's link to its job is its record, and the foreign key requires it.
+pub async fn delete_done(db: &Db, before: DateTime<Utc>, batch: u32) -> sqlx::Result<u64> {
+    let lock = match db.kind() {
+        DbKind::Sqlite => "",
+        DbKind::Postgres => " FOR UPDATE SKIP LOCKED",
+    };
+    let pick = format!(
+        "SELECT id FROM jobs WHERE status = 'done' AND updated_at < $1 \
+         AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.job_id = jobs.id) \
+         ORDER BY updated_at, id LIMIT {batch}{lock}"
+    );
+    let mut deleted = 0;
+    loop {
+        let mut tx = db.begin().await?;
+        let ids: Vec<Uuid> = with_tx!(&mut tx, |conn| sqlx::query_scalar(&pick)
+            .bind(before)
+            .fetch_all(&mut *conn)
+            .await?);
+        if ids.is_empty() {
+            tx.rollback().await?;
+            return Ok(deleted);
+        }
+        let list = super::placeholders(1, ids.len());
+        let keep_keys = format!(
+            "INSERT INTO job_keys (idempotency_key, done_at) \
+             SELECT idempotency_key, updated_at FROM jobs WHERE id IN ({list}) \
+             ON CONFLICT (idempotency_key) DO NOTHING"
+        );
+        let delete = format!("DELETE FROM jobs WHERE status = 'done' AND id IN ({list})");
+        let gone = with_tx!(&mut tx, |conn| {
+            let mut query = sqlx::query(&keep_keys);
+            for id in &ids {
+                query = query.bind(*id);
+            }
+            query.execute(&mut *conn).await?;
+            let mut query = sqlx::query(&delete);
+            for id in &ids {
+                query = query.bind(*id);
+            }
+            query.execute(&mut *conn).await?.rows_affected()
+        });
+        tx.commit().await?;
+        deleted += gone;
+        if ids.len() < batch as usize {
+            return Ok(deleted);
+        }
+    }
 }

@@ -17,6 +17,8 @@ on_both_databases!(
     a_job_that_keeps_failing_is_marked_failed_for_the_operator,
     a_server_killed_mid_queue_sends_every_email_and_repeats_at_most_the_one_in_flight,
     a_failing_step_in_a_shared_batch_does_not_hold_back_the_others,
+    the_nightly_cleanup_deletes_old_done_jobs_and_keeps_their_keys,
+    a_retried_step_that_fails_again_reopens_its_exception,
 );
 
 async fn administrators_see_the_seeded_schedules(backend: Backend) {
@@ -33,6 +35,7 @@ async fn administrators_see_the_seeded_schedules(backend: Backend) {
         codes,
         [
             "case_status_sync",
+            "job_cleanup",
             "results_delta_import",
             "results_full_import",
             "users_units_sync"
@@ -43,12 +46,12 @@ async fn administrators_see_the_seeded_schedules(backend: Backend) {
         let next: chrono::DateTime<chrono::Utc> =
             schedule["next_run_at"].as_str().unwrap().parse().unwrap();
         assert!(next > clock::now());
-        assert!(
-            schedule["description"]["en"]
-                .as_str()
-                .unwrap()
-                .contains("no-op")
-        );
+        let description = schedule["description"]["en"].as_str().unwrap();
+        if schedule["code"] == "job_cleanup" {
+            assert_eq!(schedule["cron"], "15 3 * * *");
+        } else {
+            assert!(description.contains("no-op"), "{description}");
+        }
     }
     for username in ["case_worker1", "teacher1", "guardian1"] {
         let session = app.login(username).await;
@@ -80,7 +83,7 @@ async fn make_all_schedules_due(app: &TestApp) {
 
 async fn scheduled_jobs(db: &Db) -> i64 {
     with_db!(db, |pool| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind LIKE 'schedule.%'")
+        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE idempotency_key LIKE 'schedule:%'")
             .fetch_one(pool)
             .await
     })
@@ -101,8 +104,8 @@ async fn two_instances_run_each_due_slot_once(backend: Backend) {
     );
     let won = a.unwrap() + b.unwrap();
     // The test app's own runner may have taken some slots too; together exactly one per schedule.
-    assert!(won <= 4);
-    assert_eq!(scheduled_jobs(&app.db).await - before, 4);
+    assert!(won <= 5);
+    assert_eq!(scheduled_jobs(&app.db).await - before, 5);
     let again = schedules::enqueue_due(&first).await.unwrap();
     assert_eq!(again, 0, "every schedule moved on to its next slot");
 
@@ -426,4 +429,294 @@ async fn a_failing_step_in_a_shared_batch_does_not_hold_back_the_others(backend:
             .unwrap()
             .contains("schedule")
     );
+}
+
+/// Enqueues a no-op job under `key` and sets it to `status` as of `days_ago`.
+async fn job_with_status(app: &TestApp, key: &str, status: &str, days_ago: i64) -> uuid::Uuid {
+    let now = clock::now();
+    let mut tx = app.db.begin().await.unwrap();
+    let job = NewJob {
+        kind: skolflyt::jobs::NOOP,
+        payload: "{}".into(),
+        idempotency_key: key.into(),
+        run_after: now,
+        max_attempts: 1,
+    };
+    jobs::enqueue(&mut tx, &job, now).await.unwrap();
+    let id = with_tx!(&mut tx, |conn| {
+        sqlx::query_scalar(
+            "UPDATE jobs SET status = $2, attempts = 1, updated_at = $3 \
+             WHERE idempotency_key = $1 RETURNING id",
+        )
+        .bind(key)
+        .bind(status)
+        .bind(now - chrono::Duration::days(days_ago))
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+    });
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn jobs_with_key(db: &Db, key: &str) -> Vec<String> {
+    with_db!(db, |pool| {
+        sqlx::query_scalar("SELECT status FROM jobs WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_all(pool)
+            .await
+    })
+    .unwrap()
+}
+
+async fn kept_key(db: &Db, key: &str) -> bool {
+    let n: i64 = with_db!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM job_keys WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    n == 1
+}
+
+/// The `job_cleanup` schedule deletes done jobs past the retention time (30 days by default),
+/// batch by batch, and keeps their keys: enqueueing one again adds no job. Recent done jobs,
+/// failed jobs and jobs that an active exception refers to stay.
+async fn the_nightly_cleanup_deletes_old_done_jobs_and_keeps_their_keys(backend: Backend) {
+    use skolflyt::store::follow_ups::{self as follow_up_store, NewFollowUp};
+    // The test runs the steps itself.
+    let app = spawn_app_with(backend, |config| config.job_workers = 0).await;
+    let old = job_with_status(&app, "cleanup:old", "done", 31).await;
+    job_with_status(&app, "cleanup:recent", "done", 29).await;
+    job_with_status(&app, "cleanup:failed", "failed", 400).await;
+    let excepted = job_with_status(&app, "cleanup:exception", "done", 400).await;
+    let mut tx = app.db.begin().await.unwrap();
+    let exception = NewFollowUp {
+        kind: "exception",
+        title: "Automatiskt steg misslyckades: jobs.noop",
+        details: "",
+        due_date: None,
+        owner: None,
+        assignee_person: None,
+        assignee_team: None,
+        case_id: None,
+        job_id: Some(excepted),
+    };
+    follow_up_store::create(&mut tx, &exception, None, clock::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = app.db.begin().await.unwrap();
+    let past = clock::now() - chrono::Duration::minutes(1);
+    with_tx!(&mut tx, |conn| {
+        sqlx::query("UPDATE schedules SET next_run_at = $1 WHERE code = 'job_cleanup'")
+            .bind(past)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    });
+    tx.commit().await.unwrap();
+    // This call or the app's own scheduler enqueues the slot; the step runs here.
+    schedules::enqueue_due(&app.db).await.unwrap();
+    skolflyt::jobs::run_due(&app.state).await.unwrap();
+    let cleanup: Vec<String> = with_db!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT status FROM jobs WHERE kind = $1")
+            .bind(schedules::JOB_CLEANUP)
+            .fetch_all(pool)
+            .await
+    })
+    .unwrap();
+    assert_eq!(cleanup, ["done"]);
+    let outcome: Option<String> = with_db!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT last_outcome FROM schedules WHERE code = 'job_cleanup'")
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    let outcome = outcome.expect("the cleanup recorded its outcome");
+    assert!(
+        outcome.starts_with("ok: ") && outcome.contains("deleted"),
+        "{outcome}"
+    );
+
+    assert!(jobs_with_key(&app.db, "cleanup:old").await.is_empty());
+    assert!(kept_key(&app.db, "cleanup:old").await);
+    let remaining: i64 = with_db!(&app.db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE id = $1")
+            .bind(old)
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    assert_eq!(remaining, 0);
+    for (key, status) in [
+        ("cleanup:recent", "done"),
+        ("cleanup:failed", "failed"),
+        ("cleanup:exception", "done"),
+    ] {
+        assert_eq!(jobs_with_key(&app.db, key).await, [status], "{key} stays");
+        assert!(!kept_key(&app.db, key).await, "{key}");
+    }
+
+    // The deleted job's key still makes a repeat a no-op: nothing is added, nothing runs.
+    let mut tx = app.db.begin().await.unwrap();
+    let repeat = NewJob {
+        kind: "no.such.step",
+        payload: "{}".into(),
+        idempotency_key: "cleanup:old".into(),
+        run_after: clock::now(),
+        max_attempts: 1,
+    };
+    jobs::enqueue(&mut tx, &repeat, clock::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    skolflyt::jobs::run_due(&app.state).await.unwrap();
+    assert!(jobs_with_key(&app.db, "cleanup:old").await.is_empty());
+    let summary = app
+        .login("admin1")
+        .await
+        .get_json("/api/jobs/summary")
+        .await;
+    assert_eq!(
+        summary["failed"], 1,
+        "only cleanup:failed: the repeat never ran"
+    );
+
+    // Many old jobs go in several short transactions, every key kept.
+    for n in 0..5 {
+        job_with_status(&app, &format!("cleanup:batch:{n}"), "done", 45).await;
+    }
+    let before = clock::now() - chrono::Duration::days(30);
+    assert_eq!(jobs::delete_done(&app.db, before, 2).await.unwrap(), 5);
+    for n in 0..5 {
+        let key = format!("cleanup:batch:{n}");
+        assert!(jobs_with_key(&app.db, &key).await.is_empty(), "{key}");
+        assert!(kept_key(&app.db, &key).await, "{key}");
+    }
+    assert_eq!(jobs::delete_done(&app.db, before, 2).await.unwrap(), 0);
+    assert_eq!(jobs_with_key(&app.db, "cleanup:exception").await, ["done"]);
+}
+
+/// A step that fails for good, is retried by the operator and fails again reopens its one
+/// exception, with both failures in the history, instead of raising a second exception.
+async fn a_retried_step_that_fails_again_reopens_its_exception(backend: Backend) {
+    // The test runs the steps itself, so that each state can be seen.
+    let app = spawn_app_with(backend, |config| config.job_workers = 0).await;
+    let mut tx = app.db.begin().await.unwrap();
+    let job = NewJob {
+        kind: "no.such.step",
+        payload: "{}".into(),
+        idempotency_key: "test:fails-twice".into(),
+        run_after: clock::now(),
+        max_attempts: 1,
+    };
+    jobs::enqueue(&mut tx, &job, clock::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let exceptions = || async {
+        app.query_ids(
+            "SELECT f.id FROM follow_ups f JOIN jobs j ON j.id = f.job_id \
+             WHERE j.idempotency_key = 'test:fails-twice'",
+        )
+        .await
+    };
+    skolflyt::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(jobs_with_key(&app.db, "test:fails-twice").await, ["failed"]);
+    assert_eq!(
+        exceptions().await.len(),
+        1,
+        "the failure raised an exception"
+    );
+    let id = exceptions().await[0];
+
+    let admin = app.login("admin1").await;
+    let retried = admin
+        .post_json(
+            &format!("/api/follow-ups/{id}/retry"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(retried.status(), StatusCode::OK);
+    let retried: Value = retried.json().await.unwrap();
+    assert_eq!(retried["status"], "processed");
+
+    assert_eq!(
+        jobs_with_key(&app.db, "test:fails-twice").await,
+        ["pending"]
+    );
+    skolflyt::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(exceptions().await, [id], "still one exception for the job");
+    assert_eq!(jobs_with_key(&app.db, "test:fails-twice").await, ["failed"]);
+    let exception = admin.get_json(&format!("/api/follow-ups/{id}")).await;
+    assert_eq!(exception["status"], "active", "reopened");
+    assert_eq!(exception["can_retry"], true);
+    assert!(
+        exception["details"]
+            .as_str()
+            .unwrap()
+            .contains("no handler for job kind no.such.step")
+    );
+    let history: Vec<(&str, &str)> = exception["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["detail"].as_str().unwrap()))
+        .collect();
+    let kinds: Vec<&str> = history.iter().map(|(kind, _)| *kind).collect();
+    // The first failure raised it ("created"), the second reopened it ("failed_again").
+    assert_eq!(kinds, ["created", "retried", "failed_again"]);
+    assert!(history[2].1.contains("no handler"), "{history:?}");
+    let teams = admin.get_json("/api/follow-ups?view=teams").await;
+    let listed = teams
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "exception")
+        .count();
+    assert_eq!(listed, 1, "one exception on the operations dashboard");
+}
+
+/// PostgreSQL: an enqueue that meets the cleanup mid-transaction (the job's key moved to
+/// `job_keys` and the job deleted, not yet committed) waits for it and then adds no job,
+/// although its own snapshot did not see the key yet (see `store::jobs::enqueue`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeat_racing_the_cleanup_is_still_a_no_op() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let app = spawn_app_with(backend, |config| config.job_workers = 0).await;
+    job_with_status(&app, "race:key", "done", 40).await;
+    let mut cleanup = app.db.begin().await.unwrap();
+    with_tx!(&mut cleanup, |conn| {
+        sqlx::query(
+            "INSERT INTO job_keys (idempotency_key, done_at) \
+             SELECT idempotency_key, updated_at FROM jobs WHERE idempotency_key = 'race:key'",
+        )
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        sqlx::query("DELETE FROM jobs WHERE idempotency_key = 'race:key'")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    });
+    let db = app.db.clone();
+    let repeat = tokio::spawn(async move {
+        let mut tx = db.begin().await.unwrap();
+        let job = NewJob {
+            kind: skolflyt::jobs::NOOP,
+            payload: "{}".into(),
+            idempotency_key: "race:key".into(),
+            run_after: clock::now(),
+            max_attempts: 1,
+        };
+        jobs::enqueue(&mut tx, &job, clock::now()).await.unwrap();
+        tx.commit().await.unwrap();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!repeat.is_finished(), "the repeat waits for the cleanup");
+    cleanup.commit().await.unwrap();
+    repeat.await.unwrap();
+    assert!(jobs_with_key(&app.db, "race:key").await.is_empty());
+    assert!(kept_key(&app.db, "race:key").await);
 }

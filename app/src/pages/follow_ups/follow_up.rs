@@ -414,6 +414,7 @@ fn describe_event(i18n: crate::I18n, kind: &str, detail: &str) -> String {
         "assigned" => t_string!(i18n, follow_ups.event.assigned).to_owned(),
         "shared" => t_string!(i18n, follow_ups.event.shared).to_owned(),
         "retried" => t_string!(i18n, follow_ups.event.retried).to_owned(),
+        "failed_again" => t_string!(i18n, follow_ups.event.failed_again).to_owned(),
         "comment" => format::fill(
             t_string!(i18n, follow_ups.event.comment),
             &[("comment", detail)],
