@@ -3,13 +3,13 @@
 //! and cursors; case staff reach the cases their duty covers; every read is logged.
 
 use base64::Engine;
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::Days;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use skolflyt::store::audit;
 use uuid::Uuid;
 
-use crate::helpers::{Backend, Session, TestApp, error_code, ids, spawn_app};
+use crate::helpers::{Backend, Session, TestApp, error_code, ids, next_monday, spawn_app};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -24,11 +24,6 @@ on_both_databases!(
     a_guardian_reads_who_has_read_their_childs_data,
     no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct_relation,
 );
-
-fn next_monday(today: NaiveDate) -> NaiveDate {
-    let ahead = 7 - today.weekday().num_days_from_monday() as u64;
-    today + Days::new(ahead)
-}
 
 async fn execute(app: &TestApp, sql: &str, id: Uuid) {
     skolflyt::with_db!(&app.db, |pool| sqlx::query(sql)

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use skolflyt::store::applications;
 use uuid::Uuid;
 
-use crate::helpers::{Backend, Session, TestApp, spawn_app};
+use crate::helpers::{Backend, Session, TestApp, next_monday, spawn_app};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -21,11 +21,6 @@ on_both_databases!(
     the_other_guardian_declines_with_a_reason_and_cannot_withdraw,
     odd_text_and_far_dates_get_field_errors_not_500,
 );
-
-fn next_monday(today: NaiveDate) -> NaiveDate {
-    let ahead = 7 - today.weekday().num_days_from_monday() as u64;
-    today + Days::new(ahead)
-}
 
 /// guardian1's child whose mentor is teacher1.
 async fn mentored_child(app: &TestApp) -> Uuid {

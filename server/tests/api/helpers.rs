@@ -344,3 +344,10 @@ fn pdf_with_content(content: Vec<u8>) -> Vec<u8> {
     document.save_to(&mut bytes).expect("a PDF in memory");
     bytes
 }
+
+/// The Monday after `today` (a week ahead when today is a Monday).
+pub fn next_monday(today: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let ahead = 7 - today.weekday().num_days_from_monday() as u64;
+    today + chrono::Days::new(ahead)
+}
