@@ -3,6 +3,7 @@
 mod decision;
 mod documents;
 mod error_alert;
+mod facts;
 mod form;
 mod paged;
 mod pupil_name;
@@ -12,6 +13,7 @@ mod table;
 pub use decision::DecisionFacts;
 pub use documents::DocumentList;
 pub use error_alert::ErrorAlert;
+pub use facts::ProcessFacts;
 pub use form::{ErrorSummary, FieldErrors, FieldMessage};
 pub use paged::Paged;
 pub use pupil_name::{PupilName, summary_name};

@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use skolflyt::documents::{DecisionLetter, LetterHeader, render_decision_letter};
+use skolflyt::documents::{DecisionLetter, LetterHeader, Sender, render_decision_letter};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -28,7 +28,11 @@ fuzz_target!(|data: &[u8]| {
     let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).expect("a real date");
     let letter = DecisionLetter {
         header: LetterHeader {
-            municipality,
+            sender: Sender {
+                name: municipality,
+                address: Some(next("Box 100, 123 45 Norrfjärden")),
+                ..Sender::default()
+            },
             case_number: "2026/00123".to_owned(),
             date: day(20),
             recipient_name: (!recipient.is_empty()).then_some(recipient),

@@ -8,7 +8,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use libfuzzer_sys::fuzz_target;
-use skolflyt::documents::{LetterHeader, render_receipt};
+use skolflyt::documents::{LetterHeader, Sender, render_receipt};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -34,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
         ));
     }
     let header = LetterHeader {
-        municipality: "Norrfjärdens kommun".to_owned(),
+        sender: Sender {
+            name: "Norrfjärdens kommun".to_owned(),
+            ..Sender::default()
+        },
         case_number: "2026/00123".to_owned(),
         date: NaiveDate::from_ymd_opt(2026, 11, 20).expect("a real date"),
         recipient_name: (!recipient.is_empty()).then_some(recipient),

@@ -18,7 +18,7 @@ use std::time::Instant;
 use anyhow::{Context, ensure};
 use skolflyt::config::Config;
 use skolflyt::documents::blob_store::BlobStore;
-use skolflyt::startup::AppState;
+use skolflyt::state::AppState;
 use skolflyt::store::Db;
 use skolflyt::store::jobs::{self as job_store, NewJob};
 use skolflyt::{clock, jobs, with_db};
@@ -104,7 +104,7 @@ async fn skolflyt_run(
         let mut tx = db.begin().await?;
         for n in chunk {
             let job = NewJob {
-                kind: jobs::NOOP,
+                kind: <jobs::Noop as jobs::JobStep>::KIND,
                 payload: format!("{{\"n\":{n}}}"),
                 idempotency_key: format!("bench:{n}"),
                 run_after: now,
@@ -127,6 +127,8 @@ async fn skolflyt_run(
         jobs_wakeup: Arc::new(Notify::new()),
         mailer: None,
         cursors: skolflyt::pagination::CursorKey::load(&db).await?,
+        steps: Arc::new(skolflyt::registry::job_steps()),
+        processes: Arc::new(skolflyt::registry::case_processes()),
     };
     let started = Instant::now();
     let mut runners = tokio::task::JoinSet::new();

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::Db;
 use crate::store::audit::{self, Access};
 use crate::store::cases::{self as case_store, CaseRelation, CaseRow};

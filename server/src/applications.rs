@@ -13,12 +13,13 @@ use uuid::Uuid;
 
 use crate::access;
 use crate::auth::CurrentUser;
+use crate::cases::process::FactsReader;
 use crate::cases::{self, party_may_read};
 use crate::clock;
 use crate::error::{AppError, AppResult, Json, Path};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::cases::{self as case_store, CaseRow};
-use crate::store::{Tx, applications as store, messages};
+use crate::store::{Tx, messages};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -142,30 +143,30 @@ async fn my_case_detail(
         .map(|d| cases::document(row, d))
         .collect();
     let decision = case_store::decision(db, row.id).await?.map(cases::decision);
-    let leave = store::leave(db, row.id).await?;
-    let awaiting_my_confirmation = row.status == "awaiting_confirmation"
-        && leave.as_ref().is_some_and(|l| {
-            l.second_guardian_id == Some(user.person_id) && l.confirmed_at.is_none()
-        });
-    let leave_summary = leave
-        .as_ref()
-        .map(|leave| leave::summary(row, leave, true, true));
+    let process = state.processes.of(&row.case_type);
+    let reader = FactsReader {
+        person_id: user.person_id,
+        // An applicant's own application: they know whom it is about.
+        sees_subject: true,
+    };
+    let told = process.applicant_facts(state, row, reader).await?;
     let applicant = case_store::party_role(db, row.id, user.person_id)
         .await?
         .is_some_and(|role| role == "applicant");
     Ok(MyCaseDetail {
-        can_decline: awaiting_my_confirmation,
+        can_decline: told.awaiting_my_confirmation,
         case: my_case_of(row),
         history,
         documents,
         decision,
-        awaiting_my_confirmation,
+        awaiting_my_confirmation: told.awaiting_my_confirmation,
+        awaiting_other_party: told.awaiting_other_party,
         can_withdraw: applicant
             && matches!(
                 row.status.as_str(),
                 "awaiting_confirmation" | "new" | "open"
             ),
-        leave: leave_summary,
+        facts: told.facts,
     })
 }
 

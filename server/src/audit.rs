@@ -22,7 +22,7 @@ use crate::auth::CurrentUser;
 use crate::clock;
 use crate::documents::{disposition, pdf};
 use crate::error::{AppError, AppResult, Json, Query};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{audit as store, register as register_store};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -62,11 +62,8 @@ async fn access_log_pdf(
     Query(params): Query<ExtractParams>,
 ) -> AppResult<Response> {
     let extract = extract(&state, &user, params.person).await?;
-    let municipality = register_store::municipality_name(&state.db)
-        .await?
-        .unwrap_or_default();
     let document = pdf::AccessLogExtract {
-        municipality,
+        sender: crate::municipality::sender(&state).await?,
         date: clock::today(),
         person: extract.person.name.clone(),
         entries: extract

@@ -30,7 +30,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult, Json};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::register::{self as register_store, Reader};
 use crate::store::{self, Db};
 use crate::{clock, error};

@@ -2,6 +2,9 @@
 //! subtasks for specialists, decisions and documents.
 
 pub mod case_types;
+pub mod process;
+
+pub use process::APPEAL_INFORMATION;
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -23,9 +26,10 @@ use uuid::Uuid;
 
 use crate::access::{self, CaseAccess};
 use crate::auth::CurrentUser;
+use crate::cases::process::{DecisionInput, FactsReader};
 use crate::error::{AppError, AppResult, Json, Path, Query};
 use crate::pagination::{ListScope, next_cursor, page_limit};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::cases::{
     self as store, CaseFilter, CasePosition, CaseRelation, CaseRow, CaseView, DocumentRow,
     Transition,
@@ -459,8 +463,9 @@ async fn update_subtask(
     Ok(Json(subtask(row)))
 }
 
-/// The owner's decision. Leave cases then run their automated steps (register, letter,
-/// notifications) and close; other types are closed by the owner.
+/// The owner's decision. The case type's process may refuse the decider or set the legal
+/// basis, and may run automated steps after it (a leave: register, letter, notice, closing);
+/// a case that does not close itself is closed by its owner.
 #[utoipa::path(post, path = "/cases/{id}/decision", tag = "cases", request_body = DecisionRequest,
     params(("id" = Uuid, Path, description = "Case id")),
     responses((status = 200, body = CaseDetail), (status = 403, body = shared::api::ErrorEnvelope),
@@ -500,25 +505,18 @@ async fn decide_case(
     }
     let now = clock::now();
     let today = clock::today();
-    let mut tx = state.db.begin().await?;
-    let decision = if row.case_type == "leave" {
-        applications::leave::decision_for(&state, &user, &row, request.outcome, motivation, today)
-            .await?
-    } else {
-        store::NewDecision {
-            outcome: request.outcome.as_str(),
-            legal_basis: request
-                .legal_basis
-                .as_deref()
-                .unwrap_or("förvaltningslagen (2017:900)"),
-            valid_from: request.valid_from,
-            valid_to: request.valid_to,
+    let process = state.processes.of(&row.case_type);
+    let decision = process
+        .decision(DecisionInput {
+            state: &state,
+            decider: &user,
+            case: &row,
+            request: &request,
             motivation,
-            decided_by: user.person_id,
-            decided_on: today,
-            appeal_information: APPEAL_INFORMATION,
-        }
-    };
+            today,
+        })
+        .await?;
+    let mut tx = state.db.begin().await?;
     store::record_decision(&mut tx, id, &decision, now).await?;
     store::record_event(
         &mut tx,
@@ -534,17 +532,11 @@ async fn decide_case(
         store::transition(&mut tx, id, "decided", Some(user.person_id), "", now).await?,
     )?;
     applications::notify_status(&mut tx, &state, id, "decided").await?;
-    if row.case_type == "leave" {
-        applications::leave::enqueue_finish(&mut tx, id).await?;
-    }
+    process.after_decision(&mut tx, id).await?;
     tx.commit().await?;
     state.jobs_wakeup.notify_one();
     reload(&state, &user, id).await
 }
-
-/// How to appeal, as decision letters say it.
-pub const APPEAL_INFORMATION: &str = "Beslutet kan överklagas hos förvaltningsrätten. Skicka \
-    överklagandet till kommunen inom tre veckor från den dag du fick del av beslutet.";
 
 /// Close a decided case (owner).
 #[utoipa::path(post, path = "/cases/{id}/closure", tag = "cases",
@@ -560,9 +552,9 @@ async fn close_case(
     if !relation.owner {
         return Err(AppError::Forbidden);
     }
-    if row.case_type == "leave" {
+    if state.processes.of(&row.case_type).closes_itself() {
         return Err(AppError::Conflict(
-            "leave cases close by themselves after the decision".into(),
+            "cases of this type close by themselves after the decision".into(),
         ));
     }
     let now = clock::now();
@@ -829,6 +821,16 @@ async fn detail(
     } else {
         None
     };
+    let process = state.processes.of(&row.case_type);
+    let reader = FactsReader {
+        person_id: user.person_id,
+        sees_subject,
+    };
+    let facts = if metadata_only {
+        Vec::new()
+    } else {
+        process.staff_facts(state, row, reader).await?
+    };
     let subjects: Vec<Uuid> = row.subject_id.into_iter().collect();
     access::log_read(
         db,
@@ -900,9 +902,11 @@ async fn detail(
             add_note: relation.is_staff(),
             add_subtask: (relation.owner || relation.case_office) && open,
             decide: relation.owner && row.status == "open",
-            close: relation.owner && row.status == "decided" && row.case_type != "leave",
+            close: relation.owner && row.status == "decided" && !process.closes_itself(),
             disclose_identity: relation.owner && !sees_subject,
         },
+        facts,
+        decision_hint: process.decision_hint(),
     })
 }
 

@@ -38,6 +38,19 @@ pub struct Config {
     /// Done jobs are deleted this many days after they ran (their idempotency keys are kept);
     /// failed jobs and jobs with an exception follow-up stay.
     pub job_retention_days: u32,
+    /// Who the letters are from (`SKOLFLYT_MUNICIPALITY_*`).
+    pub municipality: MunicipalityProfile,
+}
+
+/// The municipality's name, organisation number, postal address, registry e-mail and logo, as
+/// its letters carry them. Each is optional; without a name the register's is used.
+#[derive(Debug, Clone, Default)]
+pub struct MunicipalityProfile {
+    pub name: Option<String>,
+    pub organisation_number: Option<String>,
+    pub address: Option<String>,
+    pub registry_email: Option<String>,
+    pub logo: Option<crate::documents::pdf::Logo>,
 }
 
 #[derive(Clone)]
@@ -91,6 +104,7 @@ impl Default for Config {
             job_workers: 1,
             job_lease_seconds: 30,
             job_retention_days: 30,
+            municipality: MunicipalityProfile::default(),
         }
     }
 }
@@ -163,6 +177,33 @@ impl Config {
             (1..=36_500).contains(&config.job_retention_days),
             "SKOLFLYT_JOB_RETENTION_DAYS must be between 1 and 36500"
         );
+        config.municipality = MunicipalityProfile {
+            name: var("SKOLFLYT_MUNICIPALITY_NAME"),
+            organisation_number: var("SKOLFLYT_MUNICIPALITY_ORGANISATION_NUMBER"),
+            address: var("SKOLFLYT_MUNICIPALITY_ADDRESS"),
+            registry_email: var("SKOLFLYT_MUNICIPALITY_REGISTRY_EMAIL"),
+            logo: var("SKOLFLYT_MUNICIPALITY_LOGO")
+                .map(|path| {
+                    let bytes = std::fs::read(&path)
+                        .map_err(|e| anyhow::anyhow!("SKOLFLYT_MUNICIPALITY_LOGO={path:?}: {e}"))?;
+                    crate::documents::pdf::Logo::from_bytes(bytes)
+                        .map_err(|e| anyhow::anyhow!("SKOLFLYT_MUNICIPALITY_LOGO={path:?}: {e}"))
+                })
+                .transpose()?,
+        };
+        if let Some(number) = &config.municipality.organisation_number {
+            anyhow::ensure!(
+                crate::municipality::is_organisation_number(number),
+                "SKOLFLYT_MUNICIPALITY_ORGANISATION_NUMBER={number:?} is not an organisation \
+                 number (NNNNNN-NNNN with its check digit)"
+            );
+        }
+        if let Some(email) = &config.municipality.registry_email {
+            anyhow::ensure!(
+                email.parse::<lettre::Address>().is_ok(),
+                "SKOLFLYT_MUNICIPALITY_REGISTRY_EMAIL={email:?} is not an e-mail address"
+            );
+        }
         if let Some(host) = var("SKOLFLYT_SMTP_HOST") {
             let security = match var("SKOLFLYT_SMTP_SECURITY").as_deref() {
                 None | Some("starttls") => SmtpSecurity::Starttls,

@@ -7,4 +7,4 @@ pub mod disposition;
 pub mod pdf;
 
 pub use blob_store::{BlobStore, StoredBlob};
-pub use pdf::{DecisionLetter, LetterHeader, render_decision_letter, render_receipt};
+pub use pdf::{DecisionLetter, LetterHeader, Logo, Sender, render_decision_letter, render_receipt};

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::error::{AppError, AppResult, Json, Path, Query};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::follow_ups::{self as store, Dashboard, FollowUpRow, NewFollowUp};
 use crate::store::jobs::{self as job_store, JobRow};
 use crate::store::{Db, cases as case_store};

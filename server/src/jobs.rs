@@ -3,6 +3,7 @@
 //! database effects, so a crash can never apply them twice.
 
 pub mod schedules;
+pub mod steps;
 
 use std::time::Duration as StdDuration;
 
@@ -18,14 +19,12 @@ use utoipa_axum::routes;
 
 use crate::auth::{self, CurrentUser};
 use crate::error::{AppError, AppResult, Json};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::Tx;
 use crate::store::jobs::{self, JobRow, Kinds};
-use crate::{applications, clock, follow_ups, messages};
+use crate::{clock, follow_ups};
+use steps::Handler;
 use uuid::Uuid;
-
-/// The job that does nothing.
-pub const NOOP: &str = "jobs.noop";
 
 /// Steps that share a transaction taken at once: one commit per batch.
 const SHARED_BATCH: u32 = 512;
@@ -34,40 +33,19 @@ const CLAIM_BATCH: u32 = 64;
 /// How often a runner looks for work other instances enqueued, and for due schedules.
 const POLL: StdDuration = StdDuration::from_secs(1);
 
-/// The kinds whose steps may commit together with the other steps of their batch: their
-/// effects are all in the database, and what they read they read through the transaction.
-/// Steps with an effect outside the database (an e-mail, a file in the blob store) or heavy
-/// work commit alone, right after their effect, so a crash can repeat at most the one in flight.
-const SHARED: Kinds<'static> = Kinds {
-    names: &[NOOP, follow_ups::subscriptions::CASE_CREATED],
-    prefixes: &["schedule."],
-    named: true,
-};
-const ALONE: Kinds<'static> = Kinds {
-    named: false,
-    ..SHARED
-};
+pub use steps::{BatchStep, JobStep, Noop, SoloStep, enqueue};
 
-fn shares_transaction(kind: &str) -> bool {
-    SHARED.names.contains(&kind) || SHARED.prefixes.iter().any(|p| kind.starts_with(p))
-}
-
-/// Enqueues a step inside the caller's transaction; `key` makes a repeat a no-op.
-pub async fn enqueue(
-    tx: &mut Tx,
-    kind: &str,
-    payload: &serde_json::Value,
-    key: String,
-) -> sqlx::Result<()> {
-    let now = clock::now();
-    let job = jobs::NewJob {
-        kind,
-        payload: payload.to_string(),
-        idempotency_key: key,
-        run_after: now,
-        max_attempts: 8,
-    };
-    jobs::enqueue(tx, &job, now).await
+/// The kinds the runner takes together in one transaction (those registered as batch steps:
+/// their effects are all in the database, and what they read they read through it), or, with
+/// `named: false`, every other kind. Steps with an effect outside the database (an e-mail) or
+/// heavy work commit alone, right after their effect, so a crash can repeat at most the one in
+/// flight.
+fn batch_kinds<'a>(kinds: &'a [&'a str], named: bool) -> Kinds<'a> {
+    Kinds {
+        names: kinds,
+        prefixes: &[],
+        named,
+    }
 }
 
 /// Starts the scheduler and `config.job_workers` runners; each runs jobs until the process
@@ -128,7 +106,14 @@ fn lease(state: &AppState) -> Duration {
 /// and the failure is recorded against its own job.
 async fn run_shared_batch(state: &AppState) -> anyhow::Result<usize> {
     let mut tx = state.db.begin().await?;
-    let batch = jobs::take(&mut tx, clock::now(), SHARED_BATCH, &SHARED).await?;
+    let kinds = state.steps.batch_kinds();
+    let batch = jobs::take(
+        &mut tx,
+        clock::now(),
+        SHARED_BATCH,
+        &batch_kinds(&kinds, true),
+    )
+    .await?;
     if batch.is_empty() {
         return Ok(0);
     }
@@ -155,7 +140,9 @@ async fn run_shared_batch(state: &AppState) -> anyhow::Result<usize> {
 
 /// Claims due steps that commit alone, under one renewed lease, and runs them one by one.
 async fn run_claimed_batch(state: &AppState) -> anyhow::Result<usize> {
-    let claim = jobs::claim(&state.db, clock::now(), lease(state), CLAIM_BATCH, &ALONE).await?;
+    let kinds = state.steps.batch_kinds();
+    let others = batch_kinds(&kinds, false);
+    let claim = jobs::claim(&state.db, clock::now(), lease(state), CLAIM_BATCH, &others).await?;
     let count = claim.jobs.len();
     if count > 0 {
         let _renewal = Renewal::start(state.db.clone(), claim.token, lease(state));
@@ -234,9 +221,8 @@ async fn run_alone(state: &AppState, token: Uuid, job: JobRow) -> anyhow::Result
             let recorded =
                 jobs::fail(&state.db, token, job.id, &message, retry_at, clock::now()).await?;
             if recorded && retry_at.is_none() {
-                if job.kind == messages::EMAIL {
-                    let payload = serde_json::from_str(&job.payload).unwrap_or_default();
-                    messages::give_up(&state.db, &payload, &message).await?;
+                if let Some(Handler::Solo { give_up, .. }) = state.steps.handler(&job.kind) {
+                    give_up(state, &job.payload, &message).await?;
                 }
                 follow_ups::raise_exception(&state.db, &job, &message).await?;
             }
@@ -253,37 +239,24 @@ fn backoff(attempt: i32) -> Duration {
 }
 
 /// Runs a step that shares its batch's transaction.
-/// Such a step reads what it depends on through `tx`, since earlier steps of the batch may have
-/// written it there (register data, which no step writes, may come from the pool).
 async fn run_shared_step(state: &AppState, tx: &mut Tx, job: &JobRow) -> anyhow::Result<()> {
-    match job.kind.as_str() {
-        // Does nothing: for measuring the queue itself (benchmarks, tests).
-        NOOP => Ok(()),
-        follow_ups::subscriptions::CASE_CREATED => {
-            let payload = serde_json::from_str(&job.payload)?;
-            follow_ups::subscriptions::notify_case_created(&state.db, tx, &payload).await
-        }
-        kind if kind.starts_with("schedule.") => {
-            schedules::run(tx, &serde_json::from_str(&job.payload)?).await
-        }
-        other => anyhow::bail!("no handler for job kind {other}"),
+    match state.steps.handler(&job.kind) {
+        Some(Handler::Batch(run)) => run(state, tx, &job.payload).await,
+        Some(Handler::Solo { .. }) => anyhow::bail!("{} commits alone", job.kind),
+        None => anyhow::bail!("no handler for job kind {}", job.kind),
     }
 }
 
 /// Runs the step; returns the open transaction with its effects for the runner to complete.
 async fn dispatch(state: &AppState, job: &JobRow) -> anyhow::Result<Tx> {
-    if shares_transaction(&job.kind) {
-        let mut tx = state.db.begin().await?;
-        run_shared_step(state, &mut tx, job).await?;
-        return Ok(tx);
-    }
-    let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
-    match job.kind.as_str() {
-        applications::leave::ROUTE => applications::leave::route(state, &payload).await,
-        applications::leave::FINISH => applications::leave::finish(state, &payload).await,
-        messages::EMAIL => messages::send_email(state, &payload).await,
-        schedules::JOB_CLEANUP => schedules::clean_up_jobs(state, &payload).await,
-        other => anyhow::bail!("no handler for job kind {other}"),
+    match state.steps.handler(&job.kind) {
+        Some(Handler::Batch(run)) => {
+            let mut tx = state.db.begin().await?;
+            run(state, &mut tx, &job.payload).await?;
+            Ok(tx)
+        }
+        Some(Handler::Solo { run, .. }) => run(state, &job.payload).await,
+        None => anyhow::bail!("no handler for job kind {}", job.kind),
     }
 }
 

@@ -11,14 +11,18 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod documents;
+pub mod e_services;
 pub mod error;
 pub mod follow_ups;
 pub mod jobs;
 pub mod messages;
+pub mod municipality;
 pub mod openapi;
 pub mod pagination;
 pub mod register;
+pub mod registry;
 pub mod startup;
+pub mod state;
 pub mod store;
 
 /// mimalloc instead of the C library's allocator: a list request allocates a few thousand small

@@ -18,12 +18,13 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
+use crate::clock;
 use crate::config::{SmtpConfig, SmtpSecurity};
 use crate::error::{AppResult, Json};
-use crate::startup::AppState;
+use crate::jobs::{self, JobStep, SoloStep};
+use crate::state::AppState;
+use crate::store::Tx;
 use crate::store::messages::{self as store, NewMessage};
-use crate::store::{Db, Tx};
-use crate::{clock, jobs};
 
 pub const EMAIL: &str = "messages.email";
 
@@ -171,19 +172,54 @@ pub async fn deliver(tx: &mut Tx, state: &AppState, message: &NewMessage<'_>) ->
     )
     .await?;
     if status == "queued" {
-        let payload = serde_json::json!({ "delivery_id": delivery });
-        jobs::enqueue(tx, EMAIL, &payload, format!("{EMAIL}:{delivery}")).await?;
+        jobs::enqueue(
+            tx,
+            &SendEmail {
+                delivery_id: delivery,
+            },
+        )
+        .await?;
     }
     Ok(())
 }
 
-/// Job: send one queued e-mail. Its effect outside the database (the SMTP send) comes first;
-/// the delivery is marked sent in the job's own transaction.
-pub async fn send_email(state: &AppState, payload: &serde_json::Value) -> anyhow::Result<Tx> {
-    let id: Uuid = payload["delivery_id"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("payload without delivery_id"))?
-        .parse()?;
+/// Job step: send one queued e-mail. Its effect outside the database (the SMTP send) comes
+/// first; the delivery is marked sent in the job's own transaction.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendEmail {
+    pub delivery_id: Uuid,
+}
+
+impl JobStep for SendEmail {
+    const KIND: &'static str = EMAIL;
+
+    fn key(&self) -> String {
+        format!("{EMAIL}:{}", self.delivery_id)
+    }
+}
+
+impl SoloStep for SendEmail {
+    async fn run(&self, state: &AppState) -> anyhow::Result<Tx> {
+        send_email(state, self.delivery_id).await
+    }
+
+    /// When an e-mail has used up its attempts, its delivery is marked failed.
+    async fn give_up(&self, state: &AppState, error: &str) -> anyhow::Result<()> {
+        let mut tx = state.db.begin().await?;
+        store::set_delivery_status(
+            &mut tx,
+            self.delivery_id,
+            "failed",
+            Some(error),
+            clock::now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn send_email(state: &AppState, id: Uuid) -> anyhow::Result<Tx> {
     let delivery = store::delivery(&state.db, id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no delivery {id}"))?;
@@ -225,19 +261,6 @@ pub async fn send_email(state: &AppState, payload: &serde_json::Value) -> anyhow
     mailer.send(email).await?;
     store::set_delivery_status(&mut tx, id, "sent", None, clock::now()).await?;
     Ok(tx)
-}
-
-/// When an e-mail has used up its attempts, its delivery is marked failed.
-pub async fn give_up(db: &Db, payload: &serde_json::Value, error: &str) -> anyhow::Result<()> {
-    if let Some(id) = payload["delivery_id"]
-        .as_str()
-        .and_then(|id| id.parse().ok())
-    {
-        let mut tx = db.begin().await?;
-        store::set_delivery_status(&mut tx, id, "failed", Some(error), clock::now()).await?;
-        tx.commit().await?;
-    }
-    Ok(())
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Json, Path, Query};
 use crate::pagination::{ListScope, next_cursor, page_limit};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::audit::{self, Access};
 use crate::store::register::{
     self as store, MembershipRow, PersonNameRow, PlacementRow, PupilPosition, PupilRow,

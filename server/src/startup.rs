@@ -17,27 +17,12 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Config;
 use crate::documents::blob_store::BlobStore;
 use crate::pagination::CursorKey;
+use crate::state::AppState;
 use crate::store::{self, Db};
 use crate::{
-    applications, audit, auth, cases, clock, error, follow_ups, jobs, messages, openapi, register,
+    applications, audit, auth, cases, clock, e_services, error, follow_ups, jobs, messages,
+    openapi, register, registry,
 };
-
-/// What every handler shares. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    /// Verified against when a username is unknown, so timing does not reveal accounts.
-    pub dummy_hash: Arc<str>,
-    /// Case documents.
-    pub blobs: BlobStore,
-    /// Wakes this process's job runner when a job was enqueued here.
-    pub jobs_wakeup: Arc<Notify>,
-    /// Outgoing e-mail, when configured.
-    pub mailer: Option<messages::Mailer>,
-    /// Seals list cursors (the same key on every instance).
-    pub cursors: CursorKey,
-}
 
 pub struct Application {
     listener: TcpListener,
@@ -65,6 +50,8 @@ impl Application {
                 .map(|smtp| messages::Mailer::from_config(smtp, config.public_url.clone()))
                 .transpose()?,
             config: Arc::new(config),
+            steps: Arc::new(registry::job_steps()),
+            processes: Arc::new(registry::case_processes()),
         };
         jobs::spawn_runner(state.clone());
         Ok(Application {
@@ -130,6 +117,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(register::router())
                 .merge(cases::router())
                 .merge(applications::router())
+                .merge(e_services::router())
                 .merge(audit::router())
                 .merge(jobs::router())
                 .merge(follow_ups::router())

@@ -346,6 +346,13 @@ pub struct CaseDetail {
     pub decision: Option<Decision>,
     /// What the reader may do now.
     pub actions: CaseActions,
+    /// What the case's process tells about it, for a reader who sees the case's content.
+    #[serde(default)]
+    pub facts: Vec<CaseFact>,
+    /// What the decider should know, from the case's process (leave: the principal decides
+    /// more than 10 school days).
+    #[serde(default)]
+    pub decision_hint: Option<Names>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -437,8 +444,45 @@ pub struct MyCaseDetail {
     /// The reader is a co-applicant who has not agreed yet and may decline, with a reason.
     #[serde(default)]
     pub can_decline: bool,
-    /// For leave applications: the period and reason applied for.
-    pub leave: Option<crate::applications::LeaveSummary>,
+    /// What the case's process tells about it (for a leave: the period, the school days and
+    /// the reason applied for), in the order to show them.
+    #[serde(default)]
+    pub facts: Vec<CaseFact>,
+    /// The application waits for another guardian to confirm it.
+    #[serde(default)]
+    pub awaiting_other_party: bool,
+}
+
+/// One fact a case's process tells about the case, labelled in every language: the SPA shows
+/// them without knowing the case type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseFact {
+    /// Stable per process, e.g. `period`; for tests and for clients that pick one.
+    pub key: String,
+    pub label: Names,
+    pub value: FactValue,
+}
+
+/// A fact's value, typed so that each reader's language formats it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FactValue {
+    /// Words as written (a reason, a course): shown as prose.
+    Text {
+        text: String,
+    },
+    Date {
+        date: NaiveDate,
+    },
+    DateRange {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    Count {
+        count: i64,
+    },
 }
 
 /// `POST /api/my/cases/{id}/declination`: a co-applicant does not agree to the application;

@@ -8,29 +8,36 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use futures_util::future::BoxFuture;
+use serde::{Deserialize, Serialize};
 use shared::applications::{
     ATTACHMENT_MAX_BYTES, Attachment, LeaveApplicationForm, LeavePeriod, LeaveSummary, Submitted,
     validate_leave,
 };
-use shared::cases::Outcome;
+use shared::cases::{CaseFact, FactValue, Names, Outcome};
 use shared::personal_number::age_on;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
-use crate::cases::{self, APPEAL_INFORMATION};
+use crate::cases;
+use crate::cases::process::{
+    ApplicantFacts, CaseProcess, DecisionInput, FactsReader, default_decision,
+};
 use crate::documents::{disposition, pdf};
 use crate::error::{AppError, AppResult, Json, Path};
-use crate::startup::AppState;
+use crate::jobs::{JobStep, SoloStep};
+use crate::state::AppState;
 use crate::store::applications::{self as store, LeaveRow, NewLeave};
 use crate::store::cases::{self as case_store, CaseRow, NewCase, NewDecision, NewDocument};
 use crate::store::register as register_store;
 use crate::store::{Tx, messages};
-use crate::{applications, clock, jobs};
+use crate::{applications, clock, jobs, municipality};
 
+/// The case type this process runs.
+pub const CASE_TYPE: &str = "leave";
 pub const ROUTE: &str = "leave.route";
 pub const FINISH: &str = "leave.finish";
 pub const LEGAL_BASIS: &str = "skollagen (2010:800) 7 kap. 18 §";
-const MUNICIPALITY: &str = "Norrfjärdens kommun";
 
 /// Apply for leave of absence. Creates the case at once (its number is in the answer), with a
 /// PDF/A receipt of the submitted data as its first document and the attachment as its own.
@@ -167,7 +174,7 @@ pub async fn submit(
         ),
     ];
     let header = pdf::LetterHeader {
-        municipality: MUNICIPALITY.to_owned(),
+        sender: municipality::sender(&state).await?,
         case_number: number.to_string(),
         date: today,
         recipient_name: Some(format!("{} {}", user.given_name, user.family_name)),
@@ -232,7 +239,7 @@ const IMAGE_MAX_ALLOC_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The kinds of file an attachment may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FileKind {
+pub(crate) enum FileKind {
     Pdf,
     Jpeg,
     Png,
@@ -248,7 +255,7 @@ impl FileKind {
         }
     }
 
-    fn media_type(self) -> &'static str {
+    pub(crate) fn media_type(self) -> &'static str {
         match self {
             FileKind::Pdf => "application/pdf",
             FileKind::Jpeg => "image/jpeg",
@@ -309,15 +316,15 @@ fn is_image(bytes: &[u8], format: image::ImageFormat) -> bool {
 /// An attachment fit to store: checked content, the media type it really has, and a file name
 /// that ends in that type's extension.
 #[derive(Debug)]
-struct VerifiedAttachment {
-    file_name: String,
-    kind: FileKind,
-    bytes: Vec<u8>,
+pub(crate) struct VerifiedAttachment {
+    pub(crate) file_name: String,
+    pub(crate) kind: FileKind,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// Base64 → bytes, at most the size limit, and content that is what its media type says; the
 /// file name is checked, then cleaned and given the verified type's extension.
-fn decode_attachment(attachment: Attachment) -> AppResult<VerifiedAttachment> {
+pub(crate) fn decode_attachment(attachment: Attachment) -> AppResult<VerifiedAttachment> {
     check_file_name(&attachment.file_name)?;
     let bytes = STANDARD
         .decode(attachment.content_base64.trim())
@@ -390,7 +397,7 @@ fn looks_like_extension(extension: &str) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn store_document(
+pub(crate) async fn store_document(
     state: &AppState,
     tx: &mut Tx,
     case_id: Uuid,
@@ -428,23 +435,48 @@ async fn store_document(
 }
 
 async fn enqueue_route(tx: &mut Tx, case_id: Uuid) -> sqlx::Result<()> {
-    jobs::enqueue(
-        tx,
-        ROUTE,
-        &serde_json::json!({ "case_id": case_id }),
-        format!("{ROUTE}:{case_id}"),
-    )
-    .await
+    jobs::enqueue(tx, &Route { case_id }).await
 }
 
-pub async fn enqueue_finish(tx: &mut Tx, case_id: Uuid) -> sqlx::Result<()> {
-    jobs::enqueue(
-        tx,
-        FINISH,
-        &serde_json::json!({ "case_id": case_id }),
-        format!("{FINISH}:{case_id}"),
-    )
-    .await
+/// Automated step: read the register and route the decision to the mentor or the principal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Route {
+    pub case_id: Uuid,
+}
+
+impl JobStep for Route {
+    const KIND: &'static str = ROUTE;
+
+    fn key(&self) -> String {
+        format!("{ROUTE}:{}", self.case_id)
+    }
+}
+
+impl SoloStep for Route {
+    async fn run(&self, state: &AppState) -> anyhow::Result<Tx> {
+        route(state, self.case_id).await
+    }
+}
+
+/// Automated steps after the decision: granted leave to the register, the decision letter,
+/// the family's notice, and closing the case.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Finish {
+    pub case_id: Uuid,
+}
+
+impl JobStep for Finish {
+    const KIND: &'static str = FINISH;
+
+    fn key(&self) -> String {
+        format!("{FINISH}:{}", self.case_id)
+    }
+}
+
+impl SoloStep for Finish {
+    async fn run(&self, state: &AppState) -> anyhow::Result<Tx> {
+        finish(state, self.case_id).await
+    }
 }
 
 /// The other guardian confirms the application; it then goes on to decision.
@@ -541,50 +573,155 @@ pub fn summary(
     }
 }
 
-/// The decision on a leave case: the principal alone decides more than 10 school days.
-pub async fn decision_for<'a>(
-    state: &AppState,
-    user: &CurrentUser,
-    case: &CaseRow,
-    outcome: Outcome,
-    motivation: &'a str,
-    today: chrono::NaiveDate,
-) -> AppResult<NewDecision<'a>> {
-    let leave = store::leave(&state.db, case.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let period = LeavePeriod {
-        from: leave.from_date,
-        to: leave.to_date,
-    };
-    if period.needs_principal() {
-        let principals = register_store::principals_of(&state.db, today, leave.pupil_id).await?;
-        if !principals.iter().any(|p| p.id == user.person_id) {
-            return Err(AppError::Forbidden);
-        }
+/// The leave process: the principal alone decides more than 10 school days; after the
+/// decision the [`Finish`] step writes the register, the letter and the notice and closes the
+/// case.
+pub struct LeaveProcess;
+
+impl CaseProcess for LeaveProcess {
+    fn case_type(&self) -> &'static str {
+        CASE_TYPE
     }
-    Ok(NewDecision {
-        outcome: outcome.as_str(),
-        legal_basis: LEGAL_BASIS,
-        valid_from: Some(leave.from_date),
-        valid_to: Some(leave.to_date),
-        motivation,
-        decided_by: user.person_id,
-        decided_on: today,
-        appeal_information: APPEAL_INFORMATION,
-    })
+
+    fn decision<'a>(
+        &'a self,
+        input: DecisionInput<'a>,
+    ) -> BoxFuture<'a, AppResult<NewDecision<'a>>> {
+        Box::pin(async move {
+            let DecisionInput {
+                state,
+                decider,
+                case,
+                ..
+            } = input;
+            let leave = store::leave(&state.db, case.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let period = LeavePeriod {
+                from: leave.from_date,
+                to: leave.to_date,
+            };
+            if period.needs_principal() {
+                let principals =
+                    register_store::principals_of(&state.db, input.today, leave.pupil_id).await?;
+                if !principals.iter().any(|p| p.id == decider.person_id) {
+                    return Err(AppError::Forbidden);
+                }
+            }
+            Ok(NewDecision {
+                legal_basis: LEGAL_BASIS,
+                valid_from: Some(leave.from_date),
+                valid_to: Some(leave.to_date),
+                ..default_decision(&input)
+            })
+        })
+    }
+
+    fn after_decision<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        case_id: Uuid,
+    ) -> BoxFuture<'a, sqlx::Result<()>> {
+        Box::pin(async move { jobs::enqueue(tx, &Finish { case_id }).await })
+    }
+
+    fn closes_itself(&self) -> bool {
+        true
+    }
+
+    fn decision_hint(&self) -> Option<Names> {
+        Some(Names {
+            sv: "Motiveringen står i beslutsbrevet. När du har fattat beslutet skapas brevet \
+                automatiskt, registret uppdateras och vårdnadshavarna får besked. Ledighet över \
+                10 skoldagar beslutar rektorn om (skollagen 7 kap. 18 §)."
+                .into(),
+            en: "The reasons are included in the decision letter. Once you have decided, the \
+                letter is created automatically, the register is updated and the guardians are \
+                told. Leave of more than 10 school days is decided by the principal (Education \
+                Act, chapter 7, section 18)."
+                .into(),
+        })
+    }
+
+    fn staff_facts<'a>(
+        &'a self,
+        state: &'a AppState,
+        case: &'a CaseRow,
+        reader: FactsReader,
+    ) -> BoxFuture<'a, AppResult<Vec<CaseFact>>> {
+        Box::pin(async move {
+            let Some(leave) = store::leave(&state.db, case.id).await? else {
+                return Ok(Vec::new());
+            };
+            // The reason is the family's words: it may name the child.
+            Ok(facts(&leave, reader.sees_subject))
+        })
+    }
+
+    fn applicant_facts<'a>(
+        &'a self,
+        state: &'a AppState,
+        case: &'a CaseRow,
+        reader: FactsReader,
+    ) -> BoxFuture<'a, AppResult<ApplicantFacts>> {
+        Box::pin(async move {
+            let Some(leave) = store::leave(&state.db, case.id).await? else {
+                return Ok(ApplicantFacts::default());
+            };
+            let awaiting = case.status == "awaiting_confirmation" && leave.confirmed_at.is_none();
+            let mine = leave.second_guardian_id == Some(reader.person_id);
+            Ok(ApplicantFacts {
+                facts: facts(&leave, true),
+                awaiting_my_confirmation: awaiting && mine,
+                awaiting_other_party: awaiting && !mine,
+            })
+        })
+    }
 }
 
-fn case_id_of(payload: &serde_json::Value) -> anyhow::Result<Uuid> {
-    Ok(payload["case_id"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("payload without case_id"))?
-        .parse()?)
+/// The period, its school days and, where the reader may read it, the reason.
+fn facts(leave: &LeaveRow, with_reason: bool) -> Vec<CaseFact> {
+    let fact = |key: &str, sv: &str, en: &str, value| CaseFact {
+        key: key.to_owned(),
+        label: Names {
+            sv: sv.to_owned(),
+            en: en.to_owned(),
+        },
+        value,
+    };
+    let mut facts = vec![
+        fact(
+            "period",
+            "Period",
+            "Period",
+            FactValue::DateRange {
+                from: leave.from_date,
+                to: leave.to_date,
+            },
+        ),
+        fact(
+            "school_days",
+            "Skoldagar",
+            "School days",
+            FactValue::Count {
+                count: leave.school_days.into(),
+            },
+        ),
+    ];
+    if with_reason && !leave.reason.is_empty() {
+        facts.push(fact(
+            "reason",
+            "Skäl",
+            "Reason",
+            FactValue::Text {
+                text: leave.reason.clone(),
+            },
+        ));
+    }
+    facts
 }
 
-/// Automated step: read the register and route the decision to the mentor or the principal.
-pub async fn route(state: &AppState, payload: &serde_json::Value) -> anyhow::Result<Tx> {
-    let case_id = case_id_of(payload)?;
+async fn route(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {
     let db = &state.db;
     let today = clock::today();
     let case = case_store::get(db, case_id)
@@ -678,10 +815,7 @@ pub async fn route(state: &AppState, payload: &serde_json::Value) -> anyhow::Res
     Ok(tx)
 }
 
-/// Automated steps after the decision: granted leave to the register, the decision letter,
-/// the family's notice, and closing the case.
-pub async fn finish(state: &AppState, payload: &serde_json::Value) -> anyhow::Result<Tx> {
-    let case_id = case_id_of(payload)?;
+async fn finish(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {
     let db = &state.db;
     let case = case_store::get(db, case_id)
         .await?
@@ -703,7 +837,7 @@ pub async fn finish(state: &AppState, payload: &serde_json::Value) -> anyhow::Re
     let pupil_name = format!("{} {}", pupil.given_name, pupil.family_name);
     let letter = pdf::DecisionLetter {
         header: pdf::LetterHeader {
-            municipality: MUNICIPALITY.to_owned(),
+            sender: municipality::sender(state).await?,
             case_number: case.number().to_string(),
             date: decision.decided_on,
             recipient_name: Some(format!(

@@ -27,10 +27,69 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use crate::clock;
 
+/// Who sends the letters: the municipality's profile as the letterhead and the footer show it.
+#[derive(Debug, Clone, Default)]
+pub struct Sender {
+    pub name: String,
+    /// E.g. `212000-2262`.
+    pub organisation_number: Option<String>,
+    /// One line, e.g. `Box 100, 123 45 Norrfjärden`.
+    pub address: Option<String>,
+    /// Where the registry receives mail, e.g. `registrator@norrfjarden.se`.
+    pub registry_email: Option<String>,
+    pub logo: Option<Logo>,
+}
+
+/// The municipality's logo for the letterhead, checked when the configuration is read.
+#[derive(Clone)]
+pub struct Logo {
+    pub bytes: std::sync::Arc<[u8]>,
+    pub format: LogoFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoFormat {
+    Png,
+    Svg,
+}
+
+impl Logo {
+    /// A PNG or SVG file's bytes as a logo, or why they are not one.
+    pub fn from_bytes(bytes: Vec<u8>) -> anyhow::Result<Logo> {
+        const MAX_BYTES: usize = 1024 * 1024;
+        anyhow::ensure!(bytes.len() <= MAX_BYTES, "a logo is at most 1 MB");
+        let format = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            LogoFormat::Png
+        } else if std::str::from_utf8(&bytes).is_ok_and(|text| text.contains("<svg")) {
+            LogoFormat::Svg
+        } else {
+            anyhow::bail!("a logo is a PNG or an SVG file");
+        };
+        Ok(Logo {
+            bytes: bytes.into(),
+            format,
+        })
+    }
+
+    /// Its path in the letter's virtual file system.
+    fn path(&self) -> &'static str {
+        match self.format {
+            LogoFormat::Png => "logo.png",
+            LogoFormat::Svg => "logo.svg",
+        }
+    }
+}
+
+impl std::fmt::Debug for Logo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Logo({:?}, {} bytes)", self.format, self.bytes.len())
+    }
+}
+
 /// What heads every letter.
 #[derive(Debug, Clone)]
 pub struct LetterHeader {
-    pub municipality: String,
+    pub sender: Sender,
     /// E.g. `2026/00123`.
     pub case_number: String,
     /// The letter's date; also the PDF's creation date.
@@ -60,7 +119,7 @@ pub struct DecisionLetter {
 /// An extract of the access log for one person: who read what when, as rows of three texts.
 #[derive(Debug, Clone)]
 pub struct AccessLogExtract {
-    pub municipality: String,
+    pub sender: Sender,
     pub date: NaiveDate,
     pub person: String,
     /// Time, reader, what was read.
@@ -70,8 +129,8 @@ pub struct AccessLogExtract {
 /// Renders an access-log extract (GDPR art. 15) as PDF/A-2b. CPU-bound, like the letters.
 pub fn render_access_log(extract: &AccessLogExtract) -> anyhow::Result<Vec<u8>> {
     let title = "Utdrag ur loggen över åtkomst";
-    let inputs: Inputs = vec![
-        ("municipality", json!(extract.municipality)),
+    let mut inputs = sender_inputs(&extract.sender);
+    inputs.extend([
         ("date", json!(extract.date.to_string())),
         ("year", json!(extract.date.year())),
         ("month", json!(extract.date.month())),
@@ -81,8 +140,8 @@ pub fn render_access_log(extract: &AccessLogExtract) -> anyhow::Result<Vec<u8>> 
         ("title", json!(title)),
         ("person", json!(extract.person)),
         ("entries", json!(extract.entries)),
-    ];
-    render(Template::AccessLog, inputs)
+    ]);
+    render(Template::AccessLog, inputs, extract.sender.logo.as_ref())
 }
 
 /// Renders the receipt of an e-service submission: `title` as its heading (e.g. "Kvitto:
@@ -99,6 +158,7 @@ pub fn render_receipt(
     render(
         Template::Receipt,
         receipt_inputs(header, title, submitted_at, fields),
+        header.sender.logo.as_ref(),
     )
 }
 
@@ -108,7 +168,11 @@ pub fn render_receipt(
 ///
 /// CPU-bound: run it in `tokio::task::spawn_blocking`.
 pub fn render_decision_letter(letter: &DecisionLetter) -> anyhow::Result<Vec<u8>> {
-    render(Template::DecisionLetter, decision_inputs(letter))
+    render(
+        Template::DecisionLetter,
+        decision_inputs(letter),
+        letter.header.sender.logo.as_ref(),
+    )
 }
 
 type Inputs = Vec<(&'static str, serde_json::Value)>;
@@ -171,16 +235,40 @@ fn decision_inputs(letter: &DecisionLetter) -> Inputs {
     inputs
 }
 
-fn header_inputs(header: &LetterHeader) -> Inputs {
+/// The sender's name, the details under it in the footer, and the logo's path if there is one.
+fn sender_inputs(sender: &Sender) -> Inputs {
+    let details: Vec<String> = [
+        sender
+            .organisation_number
+            .as_ref()
+            .map(|number| format!("Org.nr {number}")),
+        sender.address.clone(),
+        sender.registry_email.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     vec![
-        ("municipality", json!(header.municipality)),
+        ("municipality", json!(sender.name)),
+        ("sender-details", json!(details)),
+        (
+            "logo",
+            json!(sender.logo.as_ref().map(|logo| format!("/{}", logo.path()))),
+        ),
+    ]
+}
+
+fn header_inputs(header: &LetterHeader) -> Inputs {
+    let mut inputs = sender_inputs(&header.sender);
+    inputs.extend([
         ("case-number", json!(header.case_number)),
         ("date", json!(header.date.to_string())),
         ("year", json!(header.date.year())),
         ("month", json!(header.date.month())),
         ("day", json!(header.date.day())),
         ("recipient", json!(header.recipient_name)),
-    ]
+    ]);
+    inputs
 }
 
 /// Splits free text into paragraphs at blank lines; a single line break stays a line break.
@@ -265,12 +353,13 @@ fn file_id(path: &str) -> FileId {
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
-/// One render's world: the shared assets plus this letter's inputs. It has no files, no
-/// packages and no access to the disk.
+/// One render's world: the shared assets plus this letter's inputs and the municipality's
+/// logo. It has no other files, no packages and no access to the disk.
 struct LetterWorld {
     assets: &'static Assets,
     library: LazyHash<Library>,
     main: FileId,
+    logo: Option<Logo>,
 }
 
 impl World for LetterWorld {
@@ -296,6 +385,11 @@ impl World for LetterWorld {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(logo) = &self.logo
+            && id == file_id(logo.path())
+        {
+            return Ok(Bytes::new(logo.bytes.clone()));
+        }
         self.source(id)
             .map(|source| Bytes::from_string(source.text().to_owned()))
     }
@@ -314,8 +408,8 @@ impl World for LetterWorld {
     }
 }
 
-fn render(template: Template, inputs: Inputs) -> anyhow::Result<Vec<u8>> {
-    let (pdf, warnings) = render_with_warnings(template, inputs)?;
+fn render(template: Template, inputs: Inputs, logo: Option<&Logo>) -> anyhow::Result<Vec<u8>> {
+    let (pdf, warnings) = render_with_warnings(template, inputs, logo)?;
     for warning in warnings {
         tracing::warn!(
             template = template.path(),
@@ -368,6 +462,7 @@ fn printable_value(value: serde_json::Value) -> serde_json::Value {
 fn render_with_warnings(
     template: Template,
     inputs: Inputs,
+    logo: Option<&Logo>,
 ) -> anyhow::Result<(Vec<u8>, Vec<SourceDiagnostic>)> {
     let inputs: Dict = serde_json::from_value(serde_json::Value::Object(
         inputs
@@ -380,6 +475,7 @@ fn render_with_warnings(
         assets: &ASSETS,
         library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
         main: file_id(template.path()),
+        logo: logo.cloned(),
     };
 
     let compiled = typst::compile::<PagedDocument>(&world);
@@ -426,7 +522,13 @@ mod tests {
 
     fn header() -> LetterHeader {
         LetterHeader {
-            municipality: "Sundsvalls kommun".to_owned(),
+            sender: Sender {
+                name: "Sundsvalls kommun".to_owned(),
+                organisation_number: Some("212000-2411".to_owned()),
+                address: Some("Box 100, 851 85 Sundsvall".to_owned()),
+                registry_email: Some("registrator@sundsvall.example".to_owned()),
+                logo: None,
+            },
             case_number: "2026/00123".to_owned(),
             date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
             recipient_name: Some("Anna Lind".to_owned()),
@@ -556,6 +658,7 @@ mod tests {
         let (pdf, warnings) = render_with_warnings(
             Template::DecisionLetter,
             decision_inputs(&decision_letter()),
+            None,
         )
         .unwrap();
 
@@ -579,6 +682,9 @@ mod tests {
                 "Karin Berg Rektor, Nackstaskolan",
                 "Hur man överklagar",
                 "Sida 1 av 1",
+                "Org.nr 212000-2411",
+                "Box 100, 851 85 Sundsvall",
+                "registrator@sundsvall.example",
             ] {
                 assert!(text.contains(expected), "{expected:?} not in {text}");
             }
@@ -595,6 +701,7 @@ mod tests {
                 submitted_at(),
                 &receipt_fields(),
             ),
+            None,
         )
         .unwrap();
 
@@ -625,7 +732,8 @@ mod tests {
         letter.motivation = format!("{MARKUP}\n\n{MARKUP}");
         letter.decided_by = MARKUP.to_owned();
         letter.header.recipient_name = Some(MARKUP.to_owned());
-        letter.header.municipality = MARKUP.to_owned();
+        letter.header.sender.name = MARKUP.to_owned();
+        letter.header.sender.address = Some(MARKUP.to_owned());
 
         let pdf = render_decision_letter(&letter).unwrap();
 
@@ -642,6 +750,33 @@ mod tests {
         let fields = vec![(MARKUP.to_owned(), MARKUP.to_owned())];
         let receipt = render_receipt(&header(), MARKUP, submitted_at(), &fields).unwrap();
         assert!(contains(&receipt, &xml_escaped(MARKUP)));
+    }
+
+    /// A 1×1 PNG with an alpha channel, the hardest case for PDF/A (a soft mask).
+    const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+    #[test]
+    fn a_letter_with_the_municipality_logo_is_still_pdf_a_2b() {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(PNG)
+            .unwrap();
+        let mut letter = decision_letter();
+        letter.header.sender.logo = Some(Logo::from_bytes(bytes).unwrap());
+        let (pdf, warnings) = render_with_warnings(
+            Template::DecisionLetter,
+            decision_inputs(&letter),
+            letter.header.sender.logo.as_ref(),
+        )
+        .unwrap();
+        assert!(warnings.is_empty(), "{}", messages(&warnings));
+        assert_pdf_a_2b(&pdf);
+        assert!(contains(&pdf, "/Subtype /Image") || contains(&pdf, "/Subtype/Image"));
+
+        let svg = b"<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'><rect width='40' height='20' fill='#036'/></svg>".to_vec();
+        assert_eq!(Logo::from_bytes(svg).unwrap().format, LogoFormat::Svg);
+        assert!(Logo::from_bytes(b"GIF89a".to_vec()).is_err());
+        assert!(Logo::from_bytes(vec![0; 2 * 1024 * 1024]).is_err());
     }
 
     #[test]
@@ -684,7 +819,10 @@ mod tests {
     #[test]
     fn an_access_log_extract_is_pdf_a_2b_with_every_entry() {
         let extract = AccessLogExtract {
-            municipality: "Norrfjärdens kommun".to_owned(),
+            sender: Sender {
+                name: "Norrfjärdens kommun".to_owned(),
+                ..Sender::default()
+            },
             date: NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
             person: "Elsa Lind".to_owned(),
             entries: (0..80)

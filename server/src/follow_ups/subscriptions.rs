@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
 use shared::cases::Names;
 use shared::follow_ups::{FollowUpKind, NewSubscription, Subscription, SubscriptionEvent};
 use shared::register::NamedRef;
@@ -15,13 +16,14 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
+use crate::clock;
 use crate::error::{AppError, AppResult, Json, Path};
-use crate::startup::AppState;
+use crate::jobs::{self, BatchStep, JobStep};
+use crate::state::AppState;
 use crate::store::follow_ups::subscriptions::{self as store, SubscriptionRow};
 use crate::store::follow_ups::{self as follow_up_store, NewFollowUp};
 use crate::store::register::{self as register_store, Reader};
 use crate::store::{Db, Tx, cases as case_store};
-use crate::{clock, jobs};
 
 /// The step that turns a created case into notifications.
 pub const CASE_CREATED: &str = "follow_ups.case_created";
@@ -35,28 +37,32 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Enqueues the notification step for a new case, in the transaction that creates it.
 pub async fn case_created(tx: &mut Tx, case_id: Uuid) -> sqlx::Result<()> {
-    let payload = serde_json::json!({ "case_id": case_id });
-    jobs::enqueue(
-        tx,
-        CASE_CREATED,
-        &payload,
-        format!("{CASE_CREATED}:{case_id}"),
-    )
-    .await
+    jobs::enqueue(tx, &CaseCreated { case_id }).await
 }
 
 /// Automated step: a notification follow-up for each subscriber who matches the new case and
 /// still reaches the pupil's unit (or, subscribed to every unit, handles cases centrally).
-/// Its effects are all in `tx`, so it may share a batch's transaction.
-pub async fn notify_case_created(
-    db: &Db,
-    tx: &mut Tx,
-    payload: &serde_json::Value,
-) -> anyhow::Result<()> {
-    let case_id: Uuid = payload["case_id"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("payload without case_id"))?
-        .parse()?;
+/// Its effects are all in `tx`, so it shares its batch's transaction.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseCreated {
+    pub case_id: Uuid,
+}
+
+impl JobStep for CaseCreated {
+    const KIND: &'static str = CASE_CREATED;
+
+    fn key(&self) -> String {
+        format!("{CASE_CREATED}:{}", self.case_id)
+    }
+}
+
+impl BatchStep for CaseCreated {
+    async fn run(&self, state: &AppState, tx: &mut Tx) -> anyhow::Result<()> {
+        notify_case_created(&state.db, tx, self.case_id).await
+    }
+}
+
+async fn notify_case_created(db: &Db, tx: &mut Tx, case_id: Uuid) -> anyhow::Result<()> {
     let today = clock::today();
     let Some(case) = store::created_case(tx, case_id, today).await? else {
         anyhow::bail!("no case {case_id}");

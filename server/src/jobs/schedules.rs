@@ -11,11 +11,13 @@ use chrono_tz::Tz;
 use croner::Cron;
 use std::str::FromStr;
 
-use crate::startup::AppState;
+use crate::clock;
+use crate::jobs::steps::{self, BatchStep, JobStep, JobSteps, SoloStep};
+use crate::state::AppState;
 use crate::store::jobs as job_store;
 use crate::store::schedules::{self as store, NewSchedule};
 use crate::store::{Db, Tx};
-use crate::{clock, jobs};
+use serde::{Deserialize, Serialize};
 
 /// The job kind of the nightly cleanup. Not a `schedule.` kind: those share their batch's
 /// transaction, while the cleanup commits batch by batch (see [`clean_up_jobs`]).
@@ -123,9 +125,13 @@ pub async fn enqueue_due(db: &Db) -> anyhow::Result<usize> {
         let slot = schedule.next_run_at;
         let mut tx = db.begin().await?;
         if store::claim_slot(&mut tx, &schedule.code, slot, next, now).await? {
-            let payload = serde_json::json!({ "schedule": schedule.code, "slot": slot });
-            let key = format!("schedule:{}:{}", schedule.code, slot.to_rfc3339());
-            jobs::enqueue(&mut tx, &schedule.job_kind, &payload, key).await?;
+            let run = ScheduleSlot {
+                schedule: schedule.code.clone(),
+                slot,
+            };
+            let key = run.key();
+            steps::enqueue_kind(&mut tx, &schedule.job_kind, &run, key, steps::MAX_ATTEMPTS)
+                .await?;
             enqueued += 1;
         }
         tx.commit().await?;
@@ -133,43 +139,86 @@ pub async fn enqueue_due(db: &Db) -> anyhow::Result<usize> {
     Ok(enqueued)
 }
 
-/// Runs a scheduled job. The integrations behind today's schedules are not built yet, so each
-/// records that it ran and had nothing to do.
-pub async fn run(tx: &mut Tx, payload: &serde_json::Value) -> anyhow::Result<()> {
-    let code = payload["schedule"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("payload without schedule"))?;
-    store::record_outcome(
-        tx,
-        code,
-        "ok: nothing to do yet (feature not built)",
-        clock::now(),
-    )
-    .await?;
-    Ok(())
+/// The payload of a scheduled step: which schedule, and the slot it runs for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScheduleSlot {
+    pub schedule: String,
+    pub slot: DateTime<Utc>,
+}
+
+impl ScheduleSlot {
+    fn key(&self) -> String {
+        format!("schedule:{}:{}", self.schedule, self.slot.to_rfc3339())
+    }
+}
+
+/// The step of a schedule whose integration is not built yet: it records that it ran and had
+/// nothing to do. Registered under each such schedule's `job_kind` (see [`register`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NotBuiltYet(pub ScheduleSlot);
+
+impl JobStep for NotBuiltYet {
+    const KIND: &'static str = "schedule.not_built_yet";
+
+    fn key(&self) -> String {
+        self.0.key()
+    }
+}
+
+impl BatchStep for NotBuiltYet {
+    async fn run(&self, _state: &AppState, tx: &mut Tx) -> anyhow::Result<()> {
+        store::record_outcome(
+            tx,
+            &self.0.schedule,
+            "ok: nothing to do yet (feature not built)",
+            clock::now(),
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 /// The cleanup: deletes the done jobs older than the retention time, 1,000 per transaction
 /// (a short lock on PostgreSQL, a short write on SQLite, however many there are), and records
 /// how many. Returns the open transaction with the outcome for the runner to complete the job
 /// in. Run twice (a crash before completing), it finds nothing left the second time.
-pub async fn clean_up_jobs(state: &AppState, payload: &serde_json::Value) -> anyhow::Result<Tx> {
-    let code = payload["schedule"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("payload without schedule"))?;
-    let days = state.config.job_retention_days;
-    let before = clock::now() - Duration::days(days.into());
-    let deleted = job_store::delete_done(&state.db, before, CLEANUP_BATCH).await?;
-    tracing::info!(deleted, days, "done jobs deleted");
-    let mut tx = state.db.begin().await?;
-    store::record_outcome(
-        &mut tx,
-        code,
-        &format!("ok: {deleted} done jobs older than {days} days deleted"),
-        clock::now(),
-    )
-    .await?;
-    Ok(tx)
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct JobCleanup(pub ScheduleSlot);
+
+impl JobStep for JobCleanup {
+    const KIND: &'static str = JOB_CLEANUP;
+
+    fn key(&self) -> String {
+        self.0.key()
+    }
+}
+
+impl SoloStep for JobCleanup {
+    async fn run(&self, state: &AppState) -> anyhow::Result<Tx> {
+        let days = state.config.job_retention_days;
+        let before = clock::now() - Duration::days(days.into());
+        let deleted = job_store::delete_done(&state.db, before, CLEANUP_BATCH).await?;
+        tracing::info!(deleted, days, "done jobs deleted");
+        let mut tx = state.db.begin().await?;
+        store::record_outcome(
+            &mut tx,
+            &self.0.schedule,
+            &format!("ok: {deleted} done jobs older than {days} days deleted"),
+            clock::now(),
+        )
+        .await?;
+        Ok(tx)
+    }
+}
+
+/// The schedules' steps: the cleanup, and the placeholder under every other seed's kind.
+pub fn register(steps: &mut JobSteps) {
+    steps.solo::<JobCleanup>();
+    for seed in SEEDS.iter().filter(|seed| seed.job_kind != JOB_CLEANUP) {
+        steps.batch_as::<NotBuiltYet>(seed.job_kind);
+    }
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ pub struct TestApp {
     pub accounts: Vec<DemoAccount>,
     pub today: chrono::NaiveDate,
     /// The app's shared state, for running job steps directly.
-    pub state: skolflyt::startup::AppState,
+    pub state: skolflyt::state::AppState,
     _dir: tempfile::TempDir,
 }
 

@@ -186,7 +186,7 @@ async fn two_server_processes_run_ten_thousand_jobs_exactly_once() {
     let mut tx = app.db.begin().await.unwrap();
     for n in 0..10_000 {
         let job = NewJob {
-            kind: skolflyt::jobs::NOOP,
+            kind: <skolflyt::jobs::Noop as skolflyt::jobs::JobStep>::KIND,
             payload: "{}".into(),
             idempotency_key: format!("two-processes:{n}"),
             run_after: now,
@@ -388,7 +388,10 @@ async fn a_failing_step_in_a_shared_batch_does_not_hold_back_the_others(backend:
             // A scheduled step without its schedule: fails every time.
             ("schedule.broken", "{}")
         } else {
-            (skolflyt::jobs::NOOP, "{}")
+            (
+                <skolflyt::jobs::Noop as skolflyt::jobs::JobStep>::KIND,
+                "{}",
+            )
         };
         let job = NewJob {
             kind,
@@ -436,7 +439,7 @@ async fn job_with_status(app: &TestApp, key: &str, status: &str, days_ago: i64) 
     let now = clock::now();
     let mut tx = app.db.begin().await.unwrap();
     let job = NewJob {
-        kind: skolflyt::jobs::NOOP,
+        kind: <skolflyt::jobs::Noop as skolflyt::jobs::JobStep>::KIND,
         payload: "{}".into(),
         idempotency_key: key.into(),
         run_after: now,
@@ -704,7 +707,7 @@ async fn a_repeat_racing_the_cleanup_is_still_a_no_op() {
     let repeat = tokio::spawn(async move {
         let mut tx = db.begin().await.unwrap();
         let job = NewJob {
-            kind: skolflyt::jobs::NOOP,
+            kind: <skolflyt::jobs::Noop as skolflyt::jobs::JobStep>::KIND,
             payload: "{}".into(),
             idempotency_key: "race:key".into(),
             run_after: clock::now(),

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiError};
 use crate::components::{
-    DataTable, DecisionFacts, DocumentList, ErrorAlert, Loading, PupilName, RecordPage,
-    use_page_title, use_record,
+    DataTable, DecisionFacts, DocumentList, ErrorAlert, Loading, ProcessFacts, PupilName,
+    RecordPage, use_page_title, use_record,
 };
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
@@ -159,7 +159,7 @@ fn MyCaseView(case: MyCaseDetail) -> impl IntoView {
             created_at,
             ..
         } = detail.case;
-        let leave = detail.leave;
+        let facts = detail.facts;
         view! {
             <dl class="facts">
                 <dt>{t!(i18n, field.case_number)}</dt>
@@ -181,36 +181,12 @@ fn MyCaseView(case: MyCaseDetail) -> impl IntoView {
                 </dd>
                 <dt>{t!(i18n, field.submitted)}</dt>
                 <dd>{format::date_time(created_at)}</dd>
-                {leave
-                    .map(|leave| {
-                        view! {
-                            <dt>{t!(i18n, field.period)}</dt>
-                            <dd>{format::date(leave.from)}" – "{format::date(leave.to)}</dd>
-                            <dt>{t!(i18n, field.school_days)}</dt>
-                            <dd>{leave.school_days}</dd>
-                            {leave
-                                .reason
-                                .map(|reason| {
-                                    view! {
-                                        <dt>{t!(i18n, field.reason)}</dt>
-                                        <dd class="prose">{reason}</dd>
-                                    }
-                                })}
-                        }
-                    })}
+                <ProcessFacts facts />
             </dl>
         }
     };
     // The first guardian waits; the second is asked below.
-    let waiting_for_other = move || {
-        case.with(|detail| {
-            !detail.awaiting_my_confirmation
-                && detail
-                    .leave
-                    .as_ref()
-                    .is_some_and(|leave| leave.status == "awaiting_confirmation")
-        })
-    };
+    let waiting_for_other = move || case.with(|detail| detail.awaiting_other_party);
 
     view! {
         <h1>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::cases::{CaseDetail, CaseEvent, Outcome, PublicityClass};
-use shared::register::{NamedRef, PupilRef};
+use shared::register::NamedRef;
 use uuid::Uuid;
 
 use super::assignment::AssignForm;
@@ -16,7 +16,8 @@ use super::{DueDate, Subject};
 use crate::I18n;
 use crate::api;
 use crate::components::{
-    DecisionFacts, DocumentList, ErrorAlert, Loading, RecordPage, use_page_title, use_record,
+    DecisionFacts, DocumentList, ErrorAlert, Loading, ProcessFacts, RecordPage, use_page_title,
+    use_record,
 };
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
@@ -97,9 +98,10 @@ fn CaseView(case: CaseDetail) -> impl IntoView {
     let i18n = use_i18n();
     let id = case.summary.id;
     let number = case.summary.number.to_string();
-    let leave_subject = (case.summary.case_type == "leave")
-        .then(|| case.summary.subject.clone())
-        .flatten()
+    let visible_subject = case
+        .summary
+        .subject
+        .clone()
         .filter(|subject| !subject.masked);
     let state = CaseState {
         case: RwSignal::new(case),
@@ -129,15 +131,25 @@ fn CaseView(case: CaseDetail) -> impl IntoView {
             <h2>{t!(i18n, cases.summary)}</h2>
             {move || view! { <CaseFacts case=case.get() /> }}
         </section>
-        {leave_subject
-            .map(|subject| {
-                view! {
-                    <section>
-                        <h2>{t!(i18n, cases.application)}</h2>
-                        <LeaveFacts case_id=id subject />
-                    </section>
-                }
-            })}
+        <Show when=move || !case.read().facts.is_empty()>
+            <section>
+                <h2>{t!(i18n, cases.application)}</h2>
+                <dl class="facts">
+                    {move || view! { <ProcessFacts facts=case.get().facts /> }}
+                </dl>
+                {visible_subject
+                    .clone()
+                    .map(|subject| {
+                        view! {
+                            <p>
+                                <A href=format!("/pupils/{}", subject.id)>
+                                    {t!(i18n, cases.pupil_page)}
+                                </A>
+                            </p>
+                        }
+                    })}
+            </section>
+        </Show>
         <Show when=move || actions().disclose_identity>
             <section>
                 <h2>{t!(i18n, identity.title)}</h2>
@@ -259,56 +271,6 @@ fn publicity_class(i18n: I18n, class: PublicityClass) -> &'static str {
         PublicityClass::Public => t_string!(i18n, publicity.public),
         PublicityClass::Restricted => t_string!(i18n, publicity.restricted),
         PublicityClass::Confidential => t_string!(i18n, publicity.confidential),
-    }
-}
-
-/// The leave applied for: period, school days and reason, from the pupil's leave history
-/// (which the decider, as the pupil's mentor or principal, may read).
-#[component]
-fn LeaveFacts(case_id: Uuid, subject: PupilRef) -> impl IntoView {
-    let i18n = use_i18n();
-    let leave = LocalResource::new(move || async move {
-        api::applications::pupil_leave(subject.id)
-            .await
-            .ok()
-            .and_then(|history| history.into_iter().find(|leave| leave.case_id == case_id))
-    });
-    view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match leave.await {
-                    Some(leave) => {
-                        view! {
-                            <dl class="facts">
-                                <dt>{t!(i18n, field.period)}</dt>
-                                <dd>{format::date(leave.from)}" – "{format::date(leave.to)}</dd>
-                                <dt>{t!(i18n, field.school_days)}</dt>
-                                <dd>{leave.school_days}</dd>
-                                {leave
-                                    .reason
-                                    .map(|reason| {
-                                        view! {
-                                            <dt>{t!(i18n, field.reason)}</dt>
-                                            <dd class="prose">{reason}</dd>
-                                        }
-                                    })}
-                            </dl>
-                            // Earlier leave helps the decision; the reader may see the pupil.
-                            <p>
-                                <A href=format!("/pupils/{}", subject.id)>
-                                    {t!(i18n, cases.pupil_page)}
-                                </A>
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    // Staff without a relation to the pupil read the receipt instead.
-                    None => {
-                        view! { <p>{t!(i18n, cases.application_in_receipt)}</p> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
     }
 }
 

@@ -74,9 +74,8 @@ pub fn DecisionForm(state: CaseState) -> impl IntoView {
     let outcome = RwSignal::new(None::<Outcome>);
     let motivation = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<ApiError>);
-    let leave = state
-        .case
-        .with_untracked(|case| case.summary.case_type == "leave");
+    // What the case's process tells the decider (a leave: who decides, what follows).
+    let hint = state.case.with_untracked(|case| case.decision_hint.clone());
     let decide = Action::new_local(move |(csrf_token, request): &(String, DecisionRequest)| {
         let (csrf_token, request) = (csrf_token.clone(), request.clone());
         async move {
@@ -137,8 +136,8 @@ pub fn DecisionForm(state: CaseState) -> impl IntoView {
                 failure
                     .get()
                     .map(|error| {
-                        if leave && error.status == 403 {
-                            view! { <p class="alert" role="alert">{t!(i18n, decision.principal_only)}</p> }
+                        if error.status == 403 {
+                            view! { <p class="alert" role="alert">{t!(i18n, decision.forbidden)}</p> }
                                 .into_any()
                         } else {
                             view! { <ErrorAlert error /> }.into_any()
@@ -160,10 +159,9 @@ pub fn DecisionForm(state: CaseState) -> impl IntoView {
             <div class="field">
                 <label for="decision-motivation">{t!(i18n, decision.motivation)}</label>
                 <p class="hint" id="decision-motivation-hint">
-                    {if leave {
-                        t!(i18n, decision.motivation_hint_leave).into_any()
-                    } else {
-                        t!(i18n, decision.motivation_hint).into_any()
+                    {match hint {
+                        Some(hint) => (move || labels::names(i18n, &hint)).into_any(),
+                        None => t!(i18n, decision.motivation_hint).into_any(),
                     }}
                 </p>
                 <FieldMessage errors field="motivation" />
