@@ -4,9 +4,7 @@
 pub mod leave;
 
 use axum::extract::State;
-use shared::auth::Locale;
 use shared::cases::{DeclineRequest, MyCase, MyCaseDetail, Names, Outcome, PublicStatusChange};
-use shared::messages::InboxMessage;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -19,7 +17,7 @@ use crate::clock;
 use crate::error::{AppError, AppResult, Json, Path};
 use crate::state::AppState;
 use crate::store::cases::{self as case_store, CaseRow};
-use crate::store::{Tx, messages};
+use crate::store::messages;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -30,26 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_case))
         .routes(routes!(withdraw))
         .routes(routes!(decline))
-        .routes(routes!(inbox))
-        .routes(routes!(mark_read))
         // A 5 MB attachment is about 6.7 MB in base64.
         .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
-}
-
-/// Marks one of my messages read.
-#[utoipa::path(post, path = "/inbox/{id}/read", tag = "applications",
-    params(("id" = Uuid, Path, description = "Message id")),
-    responses((status = 204, description = "Marked read"), (status = 404, body = shared::api::ErrorEnvelope)))]
-async fn mark_read(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-) -> AppResult<axum::http::StatusCode> {
-    if messages::mark_read(&state.db, user.person_id, id, clock::now()).await? {
-        Ok(axum::http::StatusCode::NO_CONTENT)
-    } else {
-        Err(AppError::NotFound)
-    }
 }
 
 /// The cases where I am the applicant or a co-applicant, newest first.
@@ -199,7 +179,7 @@ async fn withdraw(
         }
     }
     case_store::set_outcome(&mut tx, id, Outcome::Withdrawn.as_str(), now).await?;
-    notify_status(&mut tx, &state, id, "withdrawn").await?;
+    crate::cases::notices::notify_status(&mut tx, &state, id, "withdrawn").await?;
     tx.commit().await?;
     let row = case_store::get(&state.db, row.id)
         .await?
@@ -271,38 +251,6 @@ async fn decline(
     Ok(Json(my_case_detail(&state, &user, &row).await?))
 }
 
-/// My messages, newest first, in my language.
-#[utoipa::path(get, path = "/inbox", tag = "applications",
-    responses((status = 200, body = Vec<InboxMessage>), (status = 401, body = shared::api::ErrorEnvelope)))]
-async fn inbox(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> AppResult<Json<Vec<InboxMessage>>> {
-    let rows = messages::inbox(&state.db, user.person_id, 100).await?;
-    let mut subjects: Vec<Uuid> = rows.iter().filter_map(|m| m.subject_id).collect();
-    subjects.sort();
-    subjects.dedup();
-    access::log_read(&state.db, &user, "inbox.list", "", &subjects).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|m| {
-                let (subject, body) = match user.locale {
-                    Locale::Sv => (m.subject_sv, m.body_sv),
-                    Locale::En => (m.subject_en, m.body_en),
-                };
-                InboxMessage {
-                    id: m.id,
-                    case_id: m.case_id,
-                    subject,
-                    body,
-                    read: m.read_at.is_some(),
-                    created_at: m.created_at,
-                }
-            })
-            .collect(),
-    ))
-}
-
 /// The case, if the reader is its applicant or a co-applicant; otherwise 404.
 async fn party_case(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<CaseRow> {
     let relation = case_store::relation(&state.db, user.person_id, id, clock::today()).await?;
@@ -312,43 +260,4 @@ async fn party_case(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult
     case_store::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// Tells the case's parties about a status their case type marks "notify", in their inbox.
-pub async fn notify_status(
-    tx: &mut Tx,
-    state: &AppState,
-    case_id: Uuid,
-    status: &str,
-) -> sqlx::Result<()> {
-    let Some(notice) = case_store::status_notice(tx, case_id, status).await? else {
-        return Ok(());
-    };
-    if !notice.notify_applicant {
-        return Ok(());
-    }
-    let number = shared::cases::CaseNumber {
-        year: notice.year as u16,
-        serial: notice.serial as u32,
-    };
-    let subject_sv = format!("Ärende {number}: {}", notice.public_name_sv);
-    let subject_en = format!("Case {number}: {}", notice.public_name_en);
-    let body_sv = format!(
-        "Ditt ärende {number} ({}) har fått status \"{}\". Se Mina ärenden.",
-        notice.type_name_sv, notice.public_name_sv
-    );
-    let body_en = format!(
-        "Your case {number} ({}) now has the status \"{}\". See My cases.",
-        notice.type_name_en, notice.public_name_en
-    );
-    for person in case_store::parties_in(tx, case_id).await? {
-        let message = messages::NewMessage {
-            person_id: person,
-            case_id: Some(case_id),
-            subject: (&subject_sv, &subject_en),
-            body: (&body_sv, &body_en),
-        };
-        crate::messages::deliver(tx, state, &message).await?;
-    }
-    Ok(())
 }

@@ -2,6 +2,7 @@
 //! subtasks for specialists, decisions and documents.
 
 pub mod case_types;
+pub mod notices;
 pub mod process;
 
 pub use process::APPEAL_INFORMATION;
@@ -27,6 +28,7 @@ use uuid::Uuid;
 use crate::access::{self, CaseAccess};
 use crate::auth::CurrentUser;
 use crate::cases::process::{DecisionInput, FactsReader};
+use crate::clock;
 use crate::error::{AppError, AppResult, Json, Path, Query};
 use crate::pagination::{ListScope, next_cursor, page_limit};
 use crate::state::AppState;
@@ -35,7 +37,6 @@ use crate::store::cases::{
     Transition,
 };
 use crate::store::register as register_store;
-use crate::{applications, clock};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -241,7 +242,7 @@ async fn assign_case(
         require_transition(
             store::transition(&mut tx, id, "open", Some(user.person_id), "", now).await?,
         )?;
-        applications::notify_status(&mut tx, &state, id, "open").await?;
+        crate::cases::notices::notify_status(&mut tx, &state, id, "open").await?;
     }
     tx.commit().await?;
     reload(&state, &user, id).await
@@ -531,7 +532,7 @@ async fn decide_case(
     require_transition(
         store::transition(&mut tx, id, "decided", Some(user.person_id), "", now).await?,
     )?;
-    applications::notify_status(&mut tx, &state, id, "decided").await?;
+    crate::cases::notices::notify_status(&mut tx, &state, id, "decided").await?;
     process.after_decision(&mut tx, id).await?;
     tx.commit().await?;
     state.jobs_wakeup.notify_one();

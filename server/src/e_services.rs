@@ -32,7 +32,12 @@ use crate::store::cases::{self as case_store, NewCase};
 use crate::store::e_services::{self as store, NewSavedAnswers, NewSubmission};
 use crate::store::follow_ups::{self as follow_up_store, NewFollowUp};
 use crate::store::register as register_store;
-use crate::{access, applications, clock, municipality};
+use crate::{access, clock, municipality};
+
+/// The document types a submission's receipt (unless the intake names another) and its
+/// attachments are filed as.
+const RECEIPT: &str = "receipt";
+const ATTACHMENT: &str = "attachment";
 
 /// Saved answers are kept this long after their last save.
 const SAVED_ANSWERS_DAYS: i64 = 30;
@@ -106,9 +111,7 @@ async fn submit(
     Path(code): Path<String>,
     Json(request): Json<SubmissionRequest>,
 ) -> AppResult<(StatusCode, Json<SubmissionReceipt>)> {
-    let row = store::published_version(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = submitted_version(&state, &user, &code).await?;
     let definition = parse(&row.definition)?;
     let today = clock::today();
     let applicant = Applicant::of(&state, &user, definition.who_may_apply).await?;
@@ -190,7 +193,7 @@ async fn submit(
                 number,
             )
             .await?;
-            applications::notify_status(&mut tx, &state, case_id, "new").await?;
+            crate::cases::notices::notify_status(&mut tx, &state, case_id, "new").await?;
             receipt.case_id = Some(case_id);
             receipt.case_number = Some(number);
         }
@@ -274,6 +277,25 @@ async fn submit(
     tx.commit().await?;
     state.jobs_wakeup.notify_one();
     Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// The version a submission answers: the one the applicant's saved answers were started on,
+/// else the published one (404 when neither; an unpublished e-service takes no submissions).
+async fn submitted_version(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+) -> AppResult<store::VersionRow> {
+    let published = store::published_version(&state.db, code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(saved) = store::saved_answers(&state.db, user.person_id, code, clock::now()).await?
+        && saved.version != published.version
+        && let Some(row) = store::version(&state.db, code, saved.version).await?
+    {
+        return Ok(row);
+    }
+    Ok(published)
 }
 
 /// Who is applying, as the definition's `who_may_apply` sees them.
@@ -524,7 +546,7 @@ async fn add_documents(
             state,
             tx,
             case_id,
-            "attachment",
+            ATTACHMENT,
             &format!("Bilaga: {}", definition.title.sv),
             &file.file_name,
             file.kind.media_type(),
@@ -623,6 +645,23 @@ async fn check_intake(state: &AppState, definition: &EServiceDefinition) -> AppR
             "unknown",
             "no such case type",
         ));
+    }
+    if let Some(case_type) = &intake.case_type {
+        let receipt = intake.document_type.as_deref().unwrap_or(RECEIPT);
+        let with_files = definition
+            .fields()
+            .any(|field| field.field_type == FieldType::Attachment);
+        let needed = std::iter::once(("intake.document_type", receipt))
+            .chain(with_files.then_some(("intake.case_type", ATTACHMENT)));
+        for (field, document_type) in needed {
+            if !store::document_type_exists(&state.db, case_type, document_type).await? {
+                return Err(AppError::field(
+                    field,
+                    "unknown_document_type",
+                    format!("the case type has no document type {document_type}"),
+                ));
+            }
+        }
     }
     if let Some(team) = intake.assign_to.as_ref().and_then(|a| a.team_id)
         && !store::team_exists(&state.db, team).await?

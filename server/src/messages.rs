@@ -264,7 +264,58 @@ async fn send_email(state: &AppState, id: Uuid) -> anyhow::Result<Tx> {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_contact, set_contact))
+    OpenApiRouter::new()
+        .routes(routes!(get_contact, set_contact))
+        .routes(routes!(inbox))
+        .routes(routes!(mark_read))
+}
+
+/// Marks one of my messages read.
+#[utoipa::path(post, path = "/inbox/{id}/read", tag = "messages",
+    params(("id" = Uuid, Path, description = "Message id")),
+    responses((status = 204, description = "Marked read"), (status = 404, body = shared::api::ErrorEnvelope)))]
+async fn mark_read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    crate::error::Path(id): crate::error::Path<Uuid>,
+) -> AppResult<axum::http::StatusCode> {
+    if store::mark_read(&state.db, user.person_id, id, clock::now()).await? {
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    } else {
+        Err(crate::error::AppError::NotFound)
+    }
+}
+
+/// My messages, newest first, in my language.
+#[utoipa::path(get, path = "/inbox", tag = "messages",
+    responses((status = 200, body = Vec<shared::messages::InboxMessage>), (status = 401, body = shared::api::ErrorEnvelope)))]
+async fn inbox(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<shared::messages::InboxMessage>>> {
+    let rows = store::inbox(&state.db, user.person_id, 100).await?;
+    let mut subjects: Vec<Uuid> = rows.iter().filter_map(|m| m.subject_id).collect();
+    subjects.sort();
+    subjects.dedup();
+    crate::access::log_read(&state.db, &user, "inbox.list", "", &subjects).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|m| {
+                let (subject, body) = match user.locale {
+                    shared::auth::Locale::Sv => (m.subject_sv, m.body_sv),
+                    shared::auth::Locale::En => (m.subject_en, m.body_en),
+                };
+                shared::messages::InboxMessage {
+                    id: m.id,
+                    case_id: m.case_id,
+                    subject,
+                    body,
+                    read: m.read_at.is_some(),
+                    created_at: m.created_at,
+                }
+            })
+            .collect(),
+    ))
 }
 
 /// How the signed-in person is reached besides the inbox.

@@ -28,28 +28,16 @@ pub async fn sender(state: &AppState) -> sqlx::Result<Sender> {
 /// Whether `number` is a Swedish organisation number: ten digits as `NNNNNN-NNNN`, the third
 /// at least 2 (a legal person, not a birth month), the last a Luhn check digit.
 pub fn is_organisation_number(number: &str) -> bool {
-    let bytes = number.as_bytes();
-    if bytes.len() != 11 || bytes[6] != b'-' {
+    let Some((first, last)) = number.split_once('-') else {
         return false;
-    }
-    let digits: Vec<u32> = number
-        .chars()
-        .filter(|c| *c != '-')
-        .map(|c| c.to_digit(10))
-        .collect::<Option<_>>()
-        .unwrap_or_default();
-    if digits.len() != 10 || digits[2] < 2 {
-        return false;
-    }
-    let sum: u32 = digits
-        .iter()
-        .enumerate()
-        .map(|(index, digit)| {
-            let weighted = if index % 2 == 0 { digit * 2 } else { *digit };
-            weighted / 10 + weighted % 10
-        })
-        .sum();
-    sum % 10 == 0
+    };
+    let digits = format!("{first}{last}");
+    first.len() == 6
+        && last.len() == 4
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && digits.as_bytes()[2] >= b'2'
+        && shared::personal_number::luhn_check_digit(&digits[..9])
+            == u16::from(digits.as_bytes()[9] - b'0')
 }
 
 #[cfg(test)]

@@ -147,8 +147,9 @@ pub fn age_on(birth: NaiveDate, date: NaiveDate) -> u32 {
     date.years_since(birth).unwrap_or(0)
 }
 
-/// Luhn check digit over the given digits, weights 2,1,2,1… from the left.
-fn luhn_check_digit(digits: &str) -> u16 {
+/// Luhn check digit over the given ASCII digits, weights 2,1,2,1… from the left (personal and
+/// organisation numbers).
+pub fn luhn_check_digit(digits: &str) -> u16 {
     let sum: u32 = digits
         .bytes()
         .enumerate()

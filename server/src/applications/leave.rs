@@ -31,7 +31,7 @@ use crate::store::applications::{self as store, LeaveRow, NewLeave};
 use crate::store::cases::{self as case_store, CaseRow, NewCase, NewDecision, NewDocument};
 use crate::store::register as register_store;
 use crate::store::{Tx, messages};
-use crate::{applications, clock, jobs, municipality};
+use crate::{clock, jobs, municipality};
 
 /// The case type this process runs.
 pub const CASE_TYPE: &str = "leave";
@@ -211,7 +211,7 @@ pub async fn submit(
         .await?;
     }
 
-    applications::notify_status(&mut tx, &state, case_id, status).await?;
+    crate::cases::notices::notify_status(&mut tx, &state, case_id, status).await?;
     if status == "new" {
         enqueue_route(&mut tx, case_id).await?;
     }
@@ -514,7 +514,7 @@ pub async fn confirm(
             return Err(AppError::Conflict("the application was withdrawn".into()));
         }
     }
-    applications::notify_status(&mut tx, &state, id, "new").await?;
+    crate::cases::notices::notify_status(&mut tx, &state, id, "new").await?;
     enqueue_route(&mut tx, id).await?;
     tx.commit().await?;
     state.jobs_wakeup.notify_one();
@@ -789,7 +789,7 @@ async fn route(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {
             return Ok(db.begin().await?);
         }
     }
-    applications::notify_status(&mut tx, state, case_id, "open").await?;
+    crate::cases::notices::notify_status(&mut tx, state, case_id, "open").await?;
     let number = case.number();
     let subject = (
         format!("Ledighetsansökan {number} att besluta"),

@@ -997,7 +997,14 @@ pub struct NewDocument<'a> {
     pub created_by: Option<Uuid>,
 }
 
-/// Adds a document as the case's next one; it inherits its document type's publicity class.
+/// A document's publicity class: its document type's, never lower than its case's.
+const STRICTER: &str = "CASE \
+    WHEN c.publicity_class = 'confidential' OR dt.publicity_class = 'confidential' THEN 'confidential' \
+    WHEN c.publicity_class = 'restricted' OR dt.publicity_class = 'restricted' THEN 'restricted' \
+    ELSE 'public' END";
+
+/// Adds a document as the case's next one; it inherits its document type's publicity class,
+/// raised to its case's where that is stricter.
 pub async fn add_document(
     tx: &mut Tx,
     doc: &NewDocument<'_>,
@@ -1011,27 +1018,33 @@ pub async fn add_document(
         .bind(doc.case_id)
         .fetch_one(&mut *conn)
         .await?;
-        sqlx::query(
+        let sql = format!(
             "INSERT INTO case_documents (id, case_id, position, document_type, title, file_name, media_type, \
              size, sha256, blob_key, publicity_class, created_by, created_at, updated_at) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, dt.publicity_class, $11, $12, $12 \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, {STRICTER}, $11, $12, $12 \
              FROM cases c JOIN document_types dt ON dt.case_type = c.case_type AND dt.code = $4 \
-             WHERE c.id = $2",
-        )
-        .bind(id)
-        .bind(doc.case_id)
-        .bind(position)
-        .bind(doc.document_type)
-        .bind(doc.title)
-        .bind(doc.file_name)
-        .bind(doc.media_type)
-        .bind(doc.size)
-        .bind(doc.sha256)
-        .bind(doc.blob_key)
-        .bind(doc.created_by)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+             WHERE c.id = $2"
+        );
+        let inserted = sqlx::query(&sql)
+            .bind(id)
+            .bind(doc.case_id)
+            .bind(position)
+            .bind(doc.document_type)
+            .bind(doc.title)
+            .bind(doc.file_name)
+            .bind(doc.media_type)
+            .bind(doc.size)
+            .bind(doc.sha256)
+            .bind(doc.blob_key)
+            .bind(doc.created_by)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        if inserted != 1 {
+            // A document type the case type does not have: a programming error, not input.
+            return Err(sqlx::Error::RowNotFound);
+        }
         Ok((id, position))
     })
 }

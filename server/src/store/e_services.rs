@@ -354,3 +354,17 @@ pub async fn persons_exist(db: &Db, ids: &[Uuid]) -> sqlx::Result<bool> {
         Ok(query.fetch_one(pool).await? == ids.len() as i64)
     })
 }
+
+/// Whether the case type has the document type (documents take their publicity from it).
+pub async fn document_type_exists(db: &Db, case_type: &str, code: &str) -> sqlx::Result<bool> {
+    with_db!(db, |pool| {
+        let found: Option<String> = sqlx::query_scalar(
+            "SELECT code FROM document_types WHERE case_type = $1 AND code = $2",
+        )
+        .bind(case_type)
+        .bind(code)
+        .fetch_optional(pool)
+        .await?;
+        Ok(found.is_some())
+    })
+}

@@ -590,6 +590,7 @@ async fn every_get_endpoint_that_returns_a_pupil_logs_the_read(backend: Backend)
         .await
         .into_iter()
         .collect();
+    let e_service = crate::e_services::saved_for_guardian1(&app, child).await;
     let spec: Value = app.client().get_json("/api/openapi.json").await;
     let mut references = std::collections::BTreeSet::new();
     references_in(&spec, &mut references);
@@ -611,7 +612,8 @@ async fn every_get_endpoint_that_returns_a_pupil_logs_the_read(backend: Backend)
             .replace("/pupils/{id}", &format!("/pupils/{child}"))
             .replace("/units/{id}", &format!("/units/{unit}"))
             .replace("/cases/{id}", &format!("/cases/{case}"))
-            .replace("/follow-ups/{id}", &format!("/follow-ups/{follow_up}"));
+            .replace("/follow-ups/{id}", &format!("/follow-ups/{follow_up}"))
+            .replace("/e-services/{code}", &format!("/e-services/{e_service}"));
         if concrete.contains("/documents/") || concrete.ends_with("/pdf") {
             continue; // Files, not JSON; their reads are tested with the documents.
         }
@@ -758,6 +760,7 @@ async fn no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct
             child,
         )
         .await[0];
+    let e_service = crate::e_services::saved_for_guardian1(&app, child).await;
     let spec: Value = app.client().get_json("/api/openapi.json").await;
     let mut masked_readers = Vec::new();
     for account in &app.accounts {
@@ -780,7 +783,8 @@ async fn no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct
             path.replace("/pupils/{id}", &format!("/pupils/{child}"))
                 .replace("/units/{id}", &format!("/units/{unit}"))
                 .replace("/cases/{id}", &format!("/cases/{case}"))
-                .replace("/follow-ups/{id}", &format!("/follow-ups/{follow_up}")),
+                .replace("/follow-ups/{id}", &format!("/follow-ups/{follow_up}"))
+                .replace("/e-services/{code}", &format!("/e-services/{e_service}")),
         ];
         if path.contains("{document_id}") {
             urls = documents

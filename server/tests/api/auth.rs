@@ -327,6 +327,13 @@ async fn the_openapi_document_lists_every_endpoint(backend: Backend) {
         "/api/teams",
         "/api/me/contact",
         "/api/inbox/{id}/read",
+        "/api/e-services",
+        "/api/e-services/{code}",
+        "/api/e-services/{code}/submissions",
+        "/api/e-services/{code}/draft",
+        "/api/e-services/{code}/publish",
+        "/api/e-services/{code}/unpublish",
+        "/api/e-services/{code}/saved-answers",
     ] {
         assert!(paths.contains_key(path), "{path} in {:?}", paths.keys());
     }

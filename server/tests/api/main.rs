@@ -8,6 +8,7 @@ mod access;
 mod applications;
 mod auth;
 mod cases;
+mod e_services;
 mod follow_ups;
 mod headers;
 mod jobs;
