@@ -199,6 +199,7 @@ async fn run(settings: &Settings, database_url: &str, dir: &Path) -> anyhow::Res
             seed: 1,
             today,
             argon2_memory_kib: ARGON2_MEMORY_KIB,
+            logins_per_role: 0,
         };
         demo::generate(&db, &options).await?;
         Some(started.elapsed())

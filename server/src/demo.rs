@@ -31,6 +31,8 @@ pub struct DemoOptions {
     /// Ages, school years and terms are counted from this day.
     pub today: NaiveDate,
     pub argon2_memory_kib: u32,
+    /// Logins per role beyond the fixed ones (`skolflyt demo --logins N`); 0: the fixed set.
+    pub logins_per_role: usize,
 }
 
 /// A demo login, printed for people trying the demo and used by the tests.
@@ -68,10 +70,11 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> anyhow::Result<DemoSumm
         bail!("the register already has persons; use a new database");
     }
     let (pupils, seed, today) = (options.pupils, options.seed, options.today);
+    let per_role = options.logins_per_role;
     let memory_kib = options.argon2_memory_kib;
     // Planning and hashing are CPU work; keep them off the async workers.
     let (plan, hashes) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let plan = plan::build(pupils, seed, today)?;
+        let plan = plan::build_with_logins(pupils, seed, today, per_role)?;
         let hashes = plan
             .logins
             .iter()
@@ -382,6 +385,7 @@ mod tests {
             seed: 5,
             today,
             argon2_memory_kib: 1024,
+            logins_per_role: 0,
         };
 
         let summary = generate(&db, &options).await.unwrap();

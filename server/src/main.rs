@@ -31,6 +31,9 @@ enum Command {
         pupils: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Give the first N persons of each role a login (at least the fixed demo logins).
+        #[arg(long, default_value_t = 0)]
+        logins: usize,
     },
     /// Print the demo logins, one JSON object per line (or a table for people).
     DemoAccounts {
@@ -68,7 +71,11 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("migrations applied");
             Ok(())
         }
-        Command::Demo { pupils, seed } => {
+        Command::Demo {
+            pupils,
+            seed,
+            logins,
+        } => {
             let db = Db::connect(&config.database_url).await?;
             db.migrate().await?;
             let started = std::time::Instant::now();
@@ -77,6 +84,7 @@ async fn main() -> anyhow::Result<()> {
                 seed,
                 today: clock::today(),
                 argon2_memory_kib: config.argon2_memory_kib,
+                logins_per_role: logins,
             };
             let summary = demo::generate(&db, &options).await?;
             demo::failed_step(&db).await?;

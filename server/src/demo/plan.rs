@@ -121,8 +121,23 @@ pub struct Plan {
     pub staff: u64,
 }
 
-/// Builds the demo municipality for `pupils` pupils (children and komvux students).
+/// Builds the demo municipality for `pupils` pupils (children and komvux students), with the
+/// fixed demo logins.
+#[cfg(test)]
 pub fn build(pupils: u32, seed: u64, today: NaiveDate) -> anyhow::Result<Plan> {
+    build_with_logins(pupils, seed, today, 0)
+}
+
+/// As [`build`], and then more logins until each role has `per_role` (as far as the
+/// municipality has people in it: two provider admins, four case workers, one registrar and
+/// one administrator), named on from the fixed ones (`guardian4`, `teacher3` …), so that
+/// authorization can be tried with many guardians, teachers and provider admins.
+pub fn build_with_logins(
+    pupils: u32,
+    seed: u64,
+    today: NaiveDate,
+    per_role: usize,
+) -> anyhow::Result<Plan> {
     if pupils < MIN_PUPILS {
         bail!("the demo municipality needs at least {MIN_PUPILS} pupils (got {pupils})");
     }
@@ -152,6 +167,7 @@ pub fn build(pupils: u32, seed: u64, today: NaiveDate) -> anyhow::Result<Plan> {
     let mut next_preschool = 0;
     let mut first_family = FamilyIds::default();
     let mut protected_family = FamilyIds::default();
+    let mut all_guardians = Vec::new();
     for (index, family) in families.iter().enumerate() {
         let stages: Vec<Stage> = family.children.iter().map(|d| b.stage(*d)).collect();
         let has = |wanted: fn(&Stage) -> bool| stages.iter().any(wanted);
@@ -174,6 +190,7 @@ pub fn build(pupils: u32, seed: u64, today: NaiveDate) -> anyhow::Result<Plan> {
         });
 
         let ids = b.family(family, protected[index])?;
+        all_guardians.extend(ids.guardians.iter().copied());
         for ((&child, &birth), stage) in ids.children.iter().zip(&family.children).zip(&stages) {
             match *stage {
                 Stage::Preschool => {
@@ -259,12 +276,41 @@ pub fn build(pupils: u32, seed: u64, today: NaiveDate) -> anyhow::Result<Plan> {
     let mut passwords = ChaCha8Rng::seed_from_u64(seed);
     // Its own stream, so that a login's password does not depend on the pupil count.
     passwords.set_stream(1);
+    let mut logins: Vec<(Role, String, Uuid)> = logins
+        .into_iter()
+        .map(|(role, username, person)| (role, username.to_owned(), person))
+        .collect();
+    if per_role > 0 {
+        let principals: Vec<Uuid> = org.schools.iter().map(|s| staff.principal_of[s]).collect();
+        let teachers: Vec<Uuid> = staff.teachers.iter().flatten().copied().collect();
+        let candidates: [(Role, &str, &[Uuid]); 8] = [
+            (Role::Guardian, "guardian", &all_guardians),
+            (Role::Pupil, "pupil", &adult_ids),
+            (Role::Teacher, "teacher", &teachers),
+            (Role::Principal, "principal", &principals),
+            (Role::ProviderAdmin, "provider_admin", &provider_admins),
+            (Role::CaseWorker, "case_worker", &municipal[..4]),
+            (Role::Registrar, "registrar", &municipal[4..5]),
+            (Role::Admin, "admin", &municipal[5..]),
+        ];
+        for (role, prefix, people) in candidates {
+            let taken: HashSet<Uuid> = logins.iter().map(|(_, _, person)| *person).collect();
+            let mut count = logins.iter().filter(|(r, ..)| *r == role).count();
+            for &person in people.iter().filter(|p| !taken.contains(p)) {
+                if count >= per_role {
+                    break;
+                }
+                count += 1;
+                logins.push((role, format!("{prefix}{count}"), person));
+            }
+        }
+    }
     for (role, username, person_id) in logins {
         let account_id = b.id();
         b.plan.logins.push(Login {
             account_id,
             role,
-            username: username.to_string(),
+            username,
             password: password(&mut passwords),
             person_id,
         });
@@ -1107,6 +1153,29 @@ mod tests {
             assert_eq!(classes.len(), 1, "one class per pupil");
             classes[0]
         }
+    }
+
+    #[test]
+    fn more_logins_per_role_keep_the_fixed_ones_first() {
+        let fixed = build(300, 7, today()).unwrap().logins;
+        let many = build_with_logins(300, 7, today(), 6).unwrap().logins;
+        assert_eq!(
+            &many[..fixed.len()],
+            &fixed[..],
+            "the fixed logins, passwords and all"
+        );
+        let per_role = |role: Role| many.iter().filter(|l| l.role == role).count();
+        for role in [Role::Guardian, Role::Teacher, Role::Principal] {
+            assert_eq!(per_role(role), 6, "{role:?}");
+        }
+        assert_eq!(per_role(Role::ProviderAdmin), 2, "there are two providers");
+        assert_eq!(per_role(Role::CaseWorker), 4);
+        assert_eq!(per_role(Role::Registrar), 1);
+        assert_eq!(per_role(Role::Admin), 1);
+        let usernames: HashSet<&str> = many.iter().map(|l| l.username.as_str()).collect();
+        let persons: HashSet<Uuid> = many.iter().map(|l| l.person_id).collect();
+        assert_eq!((usernames.len(), persons.len()), (many.len(), many.len()));
+        assert!(usernames.contains("guardian6") && usernames.contains("teacher6"));
     }
 
     #[test]

@@ -101,6 +101,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config
             seed: 7,
             today,
             argon2_memory_kib,
+            logins_per_role: 0,
         },
     )
     .await

@@ -71,6 +71,7 @@ async fn the_demo_municipality_is_deterministic_and_refuses_a_second_run(backend
             seed: 7,
             today: app.today,
             argon2_memory_kib: 256,
+            logins_per_role: 0,
         },
     )
     .await;
