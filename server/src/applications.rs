@@ -1,6 +1,7 @@
 //! E-services: what families and students apply for, and follow in "My cases".
 //! Each application becomes a case (see `cases`); the leave of absence is the first.
 
+pub mod ike;
 pub mod leave;
 
 use axum::extract::State;

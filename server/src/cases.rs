@@ -13,11 +13,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use shared::api::{FieldError, Page};
+use shared::auth::Role;
 use shared::cases::{
     AssignmentRequest, CaseActions, CaseDetail, CaseDocument, CaseEvent, CaseNote, CaseNumber,
-    CaseOwnerOption, CaseSummary, Decision, DecisionRequest, IdentityDisclosureRequest, Names,
-    NoteRequest, Outcome, PublicityClass, StatusView, Subtask, SubtaskRequest, SubtaskStatus,
-    SubtaskUpdate, TEXT_MAX_CHARS,
+    CaseOwnerOption, CaseSummary, Decision, DecisionRequest, IdentityDisclosureRequest, LegalBasis,
+    Names, NoteRequest, Outcome, PublicityClass, StatusView, Subtask, SubtaskRequest,
+    SubtaskStatus, SubtaskUpdate, TEXT_MAX_CHARS,
 };
 use shared::register::{NamedRef, PupilRef};
 use utoipa::IntoParams;
@@ -52,6 +53,70 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(decide_case))
         .routes(routes!(close_case))
         .routes(routes!(download_document))
+        .routes(routes!(legal_basis, set_legal_basis))
+}
+
+/// The legal basis a case type's decisions cite (staff and administrators).
+#[utoipa::path(get, path = "/case-types/{code}/legal-basis", tag = "cases",
+    params(("code" = String, Path, description = "Case type code")),
+    responses((status = 200, body = LegalBasis), (status = 404, body = shared::api::ErrorEnvelope)))]
+async fn legal_basis(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> AppResult<Json<LegalBasis>> {
+    let roles = crate::auth::roles_of(&state.db, user.person_id).await?;
+    if !(roles.contains(&Role::Admin)
+        || store::is_staff(&state.db, user.person_id, clock::today()).await?)
+    {
+        return Err(AppError::NotFound);
+    }
+    let text = store::legal_basis(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(LegalBasis {
+        case_type: code,
+        text,
+    }))
+}
+
+/// Edit the legal basis a case type's decisions cite (administrators); decisions already made
+/// keep theirs.
+#[utoipa::path(put, path = "/case-types/{code}/legal-basis", tag = "cases", request_body = LegalBasis,
+    params(("code" = String, Path, description = "Case type code")),
+    responses((status = 200, body = LegalBasis), (status = 403, body = shared::api::ErrorEnvelope),
+              (status = 404, body = shared::api::ErrorEnvelope), (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn set_legal_basis(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Json(request): Json<LegalBasis>,
+) -> AppResult<Json<LegalBasis>> {
+    if !crate::auth::roles_of(&state.db, user.person_id)
+        .await?
+        .contains(&Role::Admin)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let text = required_text("text", &request.text)?.to_owned();
+    if !crate::store::e_services::case_type_exists(&state.db, &code).await? {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = state.db.begin().await?;
+    store::set_legal_basis(
+        &mut tx,
+        &code,
+        &text,
+        Some(user.person_id),
+        true,
+        clock::now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(LegalBasis {
+        case_type: code,
+        text,
+    }))
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]

@@ -25,6 +25,7 @@ use uuid::Uuid;
 
 use crate::applications::leave::{self, VerifiedAttachment};
 use crate::auth::{self, CurrentUser};
+use crate::cases::process::Submission;
 use crate::documents::pdf;
 use crate::error::{AppError, AppResult, Json, Path};
 use crate::state::AppState;
@@ -41,6 +42,35 @@ const ATTACHMENT: &str = "attachment";
 
 /// Saved answers are kept this long after their last save.
 const SAVED_ANSWERS_DAYS: i64 = 30;
+
+/// Seeds an e-service a process module brings (IKE) as published version 1, unless an
+/// e-service with its code exists (then the administrators' edits stand).
+pub async fn seed(db: &crate::store::Db, definition: &EServiceDefinition) -> anyhow::Result<()> {
+    if store::service(db, &definition.code).await?.is_some() {
+        return Ok(());
+    }
+    definition.check().map_err(|errors| {
+        anyhow::anyhow!(
+            "the seeded e-service {} is invalid: {errors:?}",
+            definition.code
+        )
+    })?;
+    let json = serde_json::to_string(definition)?;
+    let now = clock::now();
+    let mut tx = db.begin().await?;
+    store::save_draft(&mut tx, &definition.code, &json, None, now).await?;
+    store::publish(
+        &mut tx,
+        &definition.code,
+        definition.version,
+        &json,
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -193,6 +223,18 @@ async fn submit(
                 number,
             )
             .await?;
+            state
+                .processes
+                .of(case_type)
+                .after_submission(
+                    &mut tx,
+                    Submission {
+                        case_id,
+                        applicant: user.person_id,
+                        answers: &valid,
+                    },
+                )
+                .await?;
             crate::cases::notices::notify_status(&mut tx, &state, case_id, "new").await?;
             receipt.case_id = Some(case_id);
             receipt.case_number = Some(number);
@@ -316,7 +358,8 @@ impl Applicant {
             .is_empty();
         let allowed = match who {
             WhoMayApply::Guardian | WhoMayApply::AnyoneLoggedIn => true,
-            WhoMayApply::AdultStudent => adult,
+            // An adult who studies here (komvux): a guardian who is not a student may not.
+            WhoMayApply::AdultStudent => adult && is_pupil,
             WhoMayApply::Pupil => is_pupil,
         };
         if !allowed {
@@ -617,7 +660,7 @@ async fn save_draft(
     let now = clock::now();
     let json = serde_json::to_string(&definition).map_err(anyhow::Error::from)?;
     let mut tx = state.db.begin().await?;
-    let created = store::save_draft(&mut tx, &code, &json, user.person_id, now).await?;
+    let created = store::save_draft(&mut tx, &code, &json, Some(user.person_id), now).await?;
     tx.commit().await?;
     let status = if created {
         StatusCode::CREATED
@@ -721,7 +764,7 @@ async fn publish(
     let version = store::latest_version(&mut tx, &code).await?.unwrap_or(0) + 1;
     definition.version = version;
     let json = serde_json::to_string(&definition).map_err(anyhow::Error::from)?;
-    store::publish(&mut tx, &code, version, &json, user.person_id, now).await?;
+    store::publish(&mut tx, &code, version, &json, Some(user.person_id), now).await?;
     tx.commit().await?;
     Ok(Json(Published { code, version }))
 }

@@ -110,6 +110,25 @@ async fn connect(smtp: &SmtpConfig) -> anyhow::Result<AsyncSmtpConnection> {
 }
 
 impl Mailer {
+    /// Sends a plain-text e-mail to an address outside the register (another municipality's
+    /// registry), with a Message-ID made of `id` so that a repeat is recognisable as one.
+    pub async fn send_text(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        id: &str,
+    ) -> anyhow::Result<()> {
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(to.parse::<Mailbox>()?)
+            .subject(subject)
+            .message_id(Some(format!("<{id}@{}>", self.domain)))
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_owned())?;
+        self.send(email).await
+    }
+
     pub fn from_config(smtp: &SmtpConfig, public_url: Option<String>) -> anyhow::Result<Mailer> {
         let connections = match smtp.security {
             SmtpSecurity::None | SmtpSecurity::Starttls => SmtpConnections::NoDelay {

@@ -2,12 +2,17 @@
 //! A new e-service that needs steps of its own adds its module's `register` call here; the
 //! job runner and the case core learn of it from the registries, never by name.
 
-use crate::applications::leave;
+use crate::applications::{ike, leave};
 use crate::cases::process::CaseProcesses;
 use crate::follow_ups::subscriptions;
 use crate::jobs::schedules;
 use crate::jobs::steps::{JobSteps, Noop};
 use crate::messages;
+
+/// What the process modules seed at start-up (their e-services and reference data).
+pub async fn seed(db: &crate::store::Db) -> anyhow::Result<()> {
+    ike::seed(db).await
+}
 
 /// Every kind of job step the runner can run.
 pub fn job_steps() -> JobSteps {
@@ -17,7 +22,10 @@ pub fn job_steps() -> JobSteps {
         .batch::<subscriptions::CaseCreated>()
         .solo::<messages::SendEmail>()
         .solo::<leave::Route>()
-        .solo::<leave::Finish>();
+        .solo::<leave::Finish>()
+        .batch::<ike::ReadRegister>()
+        .solo::<ike::Finish>()
+        .solo::<ike::NotifyMunicipality>();
     schedules::register(&mut steps);
     steps
 }
@@ -25,7 +33,9 @@ pub fn job_steps() -> JobSteps {
 /// The process of every case type that has one of its own (the others run the default).
 pub fn case_processes() -> CaseProcesses {
     let mut processes = CaseProcesses::default();
-    processes.register(leave::LeaveProcess);
+    processes
+        .register(leave::LeaveProcess)
+        .register(ike::IkeProcess);
     processes
 }
 

@@ -37,6 +37,7 @@ impl Application {
         db.migrate().await?;
         store::cases::seed_case_types(&db, cases::case_types::SEEDS, clock::now()).await?;
         jobs::schedules::seed(&db).await?;
+        registry::seed(&db).await?;
         let listener = TcpListener::bind(config.bind).await?;
         let state = AppState {
             cursors: CursorKey::load(&db).await?,

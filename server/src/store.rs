@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cases;
 pub mod e_services;
 pub mod follow_ups;
+pub mod ike;
 pub mod jobs;
 pub mod keys;
 pub mod messages;

@@ -453,6 +453,16 @@ pub struct MyCaseDetail {
     pub awaiting_other_party: bool,
 }
 
+/// `GET/PUT /api/case-types/{code}/legal-basis`: the legal basis a case type's decisions cite
+/// (editable by administrators; IKE's is skollagen 20 kap.).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LegalBasis {
+    #[serde(default)]
+    pub case_type: String,
+    pub text: String,
+}
+
 /// One fact a case's process tells about the case, labelled in every language: the SPA shows
 /// them without knowing the case type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

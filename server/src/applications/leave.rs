@@ -396,6 +396,8 @@ fn looks_like_extension(extension: &str) -> bool {
         && extension.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
+/// Stores a file as the case's next document and records it in the history; returns its
+/// position (its journal number is the case number with it).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn store_document(
     state: &AppState,
@@ -407,7 +409,7 @@ pub(crate) async fn store_document(
     media_type: &str,
     bytes: Vec<u8>,
     created_by: Option<Uuid>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i32> {
     let stored = state.blobs.put(bytes).await?;
     let document = NewDocument {
         case_id,
@@ -420,7 +422,7 @@ pub(crate) async fn store_document(
         blob_key: &stored.key,
         created_by,
     };
-    case_store::add_document(tx, &document, clock::now()).await?;
+    let (_, position) = case_store::add_document(tx, &document, clock::now()).await?;
     case_store::record_event(
         tx,
         case_id,
@@ -431,7 +433,7 @@ pub(crate) async fn store_document(
         clock::now(),
     )
     .await?;
-    Ok(())
+    Ok(position)
 }
 
 async fn enqueue_route(tx: &mut Tx, case_id: Uuid) -> sqlx::Result<()> {
@@ -609,7 +611,7 @@ impl CaseProcess for LeaveProcess {
                 }
             }
             Ok(NewDecision {
-                legal_basis: LEGAL_BASIS,
+                legal_basis: LEGAL_BASIS.into(),
                 valid_from: Some(leave.from_date),
                 valid_to: Some(leave.to_date),
                 ..default_decision(&input)

@@ -36,6 +36,13 @@ pub struct DecisionInput<'a> {
     pub today: NaiveDate,
 }
 
+/// A submission that became a new case of the process's type.
+pub struct Submission<'a> {
+    pub case_id: Uuid,
+    pub applicant: Uuid,
+    pub answers: &'a shared::e_services::ValidAnswers,
+}
+
 /// What a reader sees of a case, for the facts a process tells.
 #[derive(Debug, Clone, Copy)]
 pub struct FactsReader {
@@ -58,6 +65,16 @@ pub struct ApplicantFacts {
 pub trait CaseProcess: Send + Sync + 'static {
     /// The case type this process runs.
     fn case_type(&self) -> &'static str;
+
+    /// What the process does with a submission that became a case of its type, in the
+    /// submission's transaction: keep its own data, enqueue its first automated steps.
+    fn after_submission<'a>(
+        &'a self,
+        _tx: &'a mut Tx,
+        _submission: Submission<'a>,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
 
     /// The decision to record: a process may refuse the decider (`AppError::Forbidden`) or
     /// set the legal basis and period from its own data.
@@ -116,7 +133,8 @@ pub fn default_decision<'a>(input: &DecisionInput<'a>) -> NewDecision<'a> {
             .request
             .legal_basis
             .as_deref()
-            .unwrap_or(DEFAULT_LEGAL_BASIS),
+            .unwrap_or(DEFAULT_LEGAL_BASIS)
+            .into(),
         valid_from: input.request.valid_from,
         valid_to: input.request.valid_to,
         motivation: input.motivation,

@@ -912,7 +912,7 @@ pub struct DecisionRow {
 
 pub struct NewDecision<'a> {
     pub outcome: &'a str,
-    pub legal_basis: &'a str,
+    pub legal_basis: std::borrow::Cow<'a, str>,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
     pub motivation: &'a str,
@@ -935,7 +935,7 @@ pub async fn record_decision(
         )
         .bind(case_id)
         .bind(decision.outcome)
-        .bind(decision.legal_basis)
+        .bind(decision.legal_basis.as_ref())
         .bind(decision.valid_from)
         .bind(decision.valid_to)
         .bind(decision.motivation)
@@ -1200,5 +1200,44 @@ pub async fn set_outcome(
             .execute(&mut *conn)
             .await?;
         Ok(())
+    })
+}
+
+/// Sets the legal basis unless one is set (`replace`: always).
+pub async fn set_legal_basis(
+    tx: &mut Tx,
+    case_type: &str,
+    text: &str,
+    by: Option<Uuid>,
+    replace: bool,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let conflict = if replace {
+        "DO UPDATE SET text = $2, updated_at = $3, updated_by = $4"
+    } else {
+        "DO NOTHING"
+    };
+    let sql = format!(
+        "INSERT INTO legal_bases (case_type, text, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (case_type) {conflict}"
+    );
+    with_tx!(tx, |conn| {
+        sqlx::query(&sql)
+            .bind(case_type)
+            .bind(text)
+            .bind(now)
+            .bind(by)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    })
+}
+
+pub async fn legal_basis(db: &Db, case_type: &str) -> sqlx::Result<Option<String>> {
+    with_db!(db, |pool| {
+        sqlx::query_scalar("SELECT text FROM legal_bases WHERE case_type = $1")
+            .bind(case_type)
+            .fetch_optional(pool)
+            .await
     })
 }

@@ -31,7 +31,7 @@ pub async fn save_draft(
     tx: &mut Tx,
     code: &str,
     draft: &str,
-    by: Uuid,
+    by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     with_tx!(tx, |conn| {
@@ -71,7 +71,7 @@ pub async fn publish(
     code: &str,
     version: i32,
     definition: &str,
-    by: Uuid,
+    by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     with_tx!(tx, |conn| {

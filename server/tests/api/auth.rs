@@ -334,6 +334,7 @@ async fn the_openapi_document_lists_every_endpoint(backend: Backend) {
         "/api/e-services/{code}/publish",
         "/api/e-services/{code}/unpublish",
         "/api/e-services/{code}/saved-answers",
+        "/api/case-types/{code}/legal-basis",
     ] {
         assert!(paths.contains_key(path), "{path} in {:?}", paths.keys());
     }

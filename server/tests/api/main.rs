@@ -11,6 +11,7 @@ mod cases;
 mod e_services;
 mod follow_ups;
 mod headers;
+mod ike;
 mod jobs;
 mod messages;
 mod register;
