@@ -5,6 +5,7 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod e_services;
 pub mod follow_ups;
 pub mod jobs;
 pub mod messages;

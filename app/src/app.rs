@@ -13,9 +13,9 @@ use crate::components::{ErrorAlert, Loading};
 use crate::i18n::{I18nContextProvider, I18nLocaleTrait, Locale, t, t_string, use_i18n};
 use crate::nav::{self, NavLink};
 use crate::pages::{
-    AccessLogPage, CasePage, FollowUpPage, FollowUpsPage, HomePage, InboxPage,
-    LeaveApplicationPage, LoginPage, MyCasePage, MyCasesPage, NotFound, OperationsPage,
-    OwnCasesPage, PupilPage, QueuePage, SubtasksPage, UnitPage,
+    AccessLogPage, CasePage, EServiceRunnerPage, EServicesPage, FollowUpPage, FollowUpsPage,
+    HomePage, InboxPage, LeaveApplicationPage, LoginPage, MyCasePage, MyCasesPage, NotFound,
+    OperationsPage, OwnCasesPage, PupilPage, QueuePage, SubtasksPage, UnitPage,
 };
 use crate::session::{Auth, Session, api_locale, use_session};
 
@@ -76,6 +76,20 @@ fn Shell() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/leave/new")
                         view=LeaveApplicationPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/e-services")
+                        view=EServicesPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/e-services/:code")
+                        view=EServiceRunnerPage
                         condition=signed_in
                         redirect_path=|| "/login"
                         fallback=SessionPending

@@ -11,6 +11,9 @@ use crate::pages::home::{Section, sections};
 pub enum Page {
     /// The leave e-service (guardians, pupils).
     ApplyForLeave,
+    /// "E-tjänster": the published e-services (everyone signed in; each e-service says whom
+    /// it is for).
+    EServices,
     /// "Mina ärenden": what I applied for.
     MyApplications,
     /// "Mina ärenden": the cases I own as a case worker.
@@ -30,6 +33,7 @@ impl Page {
     pub fn href(self) -> &'static str {
         match self {
             Page::ApplyForLeave => "/leave/new",
+            Page::EServices => "/e-services",
             Page::MyApplications => "/my/cases",
             Page::MyCases | Page::HandledCases => "/cases",
             Page::Subtasks => "/subtasks",
@@ -42,6 +46,7 @@ impl Page {
     pub fn title(self, i18n: I18n) -> &'static str {
         match self {
             Page::ApplyForLeave => t_string!(i18n, leave.title),
+            Page::EServices => t_string!(i18n, e_services.title),
             Page::MyApplications => t_string!(i18n, my_cases.title),
             Page::MyCases => t_string!(i18n, cases.mine_title),
             Page::HandledCases => t_string!(i18n, cases.handled_title),
@@ -82,6 +87,9 @@ pub fn links(roles: &[Role]) -> Vec<NavLink> {
     let mut links: Vec<NavLink> = sections(roles).into_iter().map(NavLink::Section).collect();
     if applicant {
         links.push(NavLink::Page(Page::ApplyForLeave));
+    }
+    links.push(NavLink::Page(Page::EServices));
+    if applicant {
         links.push(NavLink::Page(Page::MyApplications));
     }
     if case_office {
@@ -113,6 +121,7 @@ mod tests {
             [
                 NavLink::Section(Section::Children),
                 NavLink::Page(Page::ApplyForLeave),
+                NavLink::Page(Page::EServices),
                 NavLink::Page(Page::MyApplications),
                 NavLink::Page(Page::Inbox),
             ]
@@ -125,6 +134,7 @@ mod tests {
             links(&[Role::CaseWorker]),
             [
                 NavLink::Section(Section::DistributionQueue),
+                NavLink::Page(Page::EServices),
                 NavLink::Page(Page::MyCases),
                 NavLink::Page(Page::Subtasks),
                 NavLink::Page(Page::FollowUps),
@@ -140,6 +150,7 @@ mod tests {
             [
                 NavLink::Section(Section::Groups),
                 NavLink::Section(Section::LeaveDecisions),
+                NavLink::Page(Page::EServices),
                 NavLink::Page(Page::Subtasks),
                 NavLink::Page(Page::FollowUps),
                 NavLink::Page(Page::Inbox),
@@ -163,7 +174,10 @@ mod tests {
     }
 
     #[test]
-    fn everyone_has_an_inbox() {
-        assert_eq!(links(&[]), [NavLink::Page(Page::Inbox)]);
+    fn everyone_has_e_services_and_an_inbox() {
+        assert_eq!(
+            links(&[]),
+            [NavLink::Page(Page::EServices), NavLink::Page(Page::Inbox)]
+        );
     }
 }

@@ -3,6 +3,7 @@
 pub mod applications;
 mod audit;
 pub mod cases;
+mod e_services;
 pub mod follow_ups;
 pub mod home;
 mod login;
@@ -16,6 +17,7 @@ pub mod units;
 pub use applications::{LeaveApplicationPage, MyCasePage, MyCasesPage};
 pub use audit::AccessLogPage;
 pub use cases::{CasePage, OwnCasesPage, QueuePage, SubtasksPage};
+pub use e_services::{EServiceRunnerPage, EServicesPage};
 pub use follow_ups::{FollowUpPage, FollowUpsPage};
 pub use home::HomePage;
 pub use login::LoginPage;

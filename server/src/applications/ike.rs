@@ -351,7 +351,7 @@ impl BatchStep for ReadRegister {
                 None,
                 "register",
                 None,
-                "register read: age, residence, studies",
+                "read=age,residence,studies",
                 clock::now(),
             )
             .await?;
@@ -440,16 +440,7 @@ async fn finish(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {
         now,
     )
     .await?;
-    case_store::record_event(
-        &mut tx,
-        case_id,
-        None,
-        "register",
-        None,
-        "IKE decision recorded",
-        now,
-    )
-    .await?;
+    case_store::record_event(&mut tx, case_id, None, "register", None, "decision", now).await?;
     // The letter's journal number is the case number with the document's position.
     let position = store_document(
         state,
@@ -469,10 +460,7 @@ async fn finish(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {
         None,
         "journal",
         None,
-        &format!(
-            "journalförd: beslutsbrev {}",
-            number.document(position as u32)
-        ),
+        &format!("decision_letter={}", number.document(position as u32)),
         now,
     )
     .await?;
@@ -546,10 +534,7 @@ impl SoloStep for NotifyMunicipality {
                 None,
                 "message",
                 None,
-                &format!(
-                    "no e-mail to {}: e-mail is not configured",
-                    application.municipality_name
-                ),
+                &format!("not_sent={}", application.municipality_name),
                 now,
             )
             .await?;
@@ -591,7 +576,7 @@ impl SoloStep for NotifyMunicipality {
             None,
             "message",
             None,
-            &format!("e-mail sent to {}", application.municipality_name),
+            &format!("sent={}", application.municipality_name),
             now,
         )
         .await?;

@@ -222,7 +222,7 @@ async fn an_adult_student_is_approved_and_the_other_municipality_is_told(backend
         journal["detail"]
             .as_str()
             .unwrap()
-            .contains(&format!("{number}-3")),
+            .contains(&format!("decision_letter={number}-3")),
         "{journal}"
     );
 

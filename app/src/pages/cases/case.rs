@@ -370,7 +370,26 @@ fn describe_event(i18n: I18n, event: &CaseEvent, owner: Option<&NamedRef>) -> St
             Some("principal") => t_string!(i18n, events.routed_principal).to_owned(),
             _ => t_string!(i18n, events.routing_failed).to_owned(),
         },
+        "register" if detail.starts_with("read=") => {
+            t_string!(i18n, events.register_read).to_owned()
+        }
+        "register" if detail == "decision" => t_string!(i18n, events.register_decision).to_owned(),
         "register" => t_string!(i18n, events.register).to_owned(),
+        "journal" => match detail.strip_prefix("decision_letter=") {
+            Some(number) => format::fill(
+                t_string!(i18n, events.journal_letter),
+                &[("number", number)],
+            ),
+            None => t_string!(i18n, events.journal).to_owned(),
+        },
+        "message" => match (
+            detail.strip_prefix("sent="),
+            detail.strip_prefix("not_sent="),
+        ) {
+            (Some(to), _) => format::fill(t_string!(i18n, events.email_sent), &[("to", to)]),
+            (_, Some(to)) => format::fill(t_string!(i18n, events.email_not_sent), &[("to", to)]),
+            _ => detail.to_owned(),
+        },
         other if detail.is_empty() => other.to_owned(),
         other => format!("{other}: {detail}"),
     }
