@@ -94,3 +94,29 @@ test('an adult student applies for IKE step by step, saves, resumes and submits'
   await expectAccessible(page);
   await page.screenshot({ path: 'test-results/e-services-case-phone-sv.png', fullPage: true });
 });
+
+test.describe('on a desktop, in English', () => {
+  test.use({ viewport: { width: 1280, height: 900 } });
+
+  // pupil2 signs in nowhere else, so a failure here leaves no one in English.
+  test('the e-service list and a step read in English and pass axe', async ({ page }) => {
+    await login(page, 'pupil2');
+    await page.getByLabel('Språk').selectOption('en');
+    try {
+      await page.goto('/e-services');
+      await expect(page.getByRole('heading', { level: 1, name: 'E-services' })).toBeVisible();
+      await waitForContent(page);
+      await expectAccessible(page);
+      await page.screenshot({ path: 'test-results/e-services-list-desktop-en.png', fullPage: true });
+      await page.getByRole('link', { name: /Studying in another municipality/ }).click();
+      await expect(page.getByRole('heading', { level: 2, name: /^Step 1 of 3/ })).toBeVisible();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expect(page.locator('[aria-invalid="true"]').first()).toBeVisible();
+      await expectAccessible(page);
+      await page.screenshot({ path: 'test-results/e-services-step-desktop-en.png', fullPage: true });
+    } finally {
+      await page.getByLabel('Language').selectOption('sv');
+      await expect(page.getByLabel('Språk')).toBeVisible();
+    }
+  });
+});

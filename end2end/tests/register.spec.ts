@@ -76,10 +76,14 @@ test("a provider's unit lists its placements with a protected child masked", asy
   // The demo places guardian3's child at one of this provider's units; the API says which.
   const { items } = await (await page.request.get('/api/units')).json();
   let unitName: string | undefined;
+  let maskedThere = 0;
   for (const unit of items) {
     const detail = await (await page.request.get(`/api/units/${unit.id}`)).json();
-    if (detail.placements.some((p: { pupil: { id: string } }) => p.pupil.id === protectedChild)) {
+    const placements: { pupil: { id: string; masked: boolean } }[] = detail.placements;
+    if (placements.some((p) => p.pupil.id === protectedChild)) {
       unitName = unit.name;
+      // Other protected children may be placed there too, depending on the day's ages.
+      maskedThere = placements.filter((p) => p.pupil.masked).length;
       break;
     }
   }
@@ -91,7 +95,8 @@ test("a provider's unit lists its placements with a protected child masked", asy
   const placements = page.getByRole('table', { name: 'Aktuella placeringar' });
   await expect(placements.getByRole('rowheader').first()).toBeVisible();
   const masked = placements.getByRole('rowheader').filter({ hasText: 'Skyddad identitet' });
-  await expect(masked).toHaveCount(1);
+  expect(maskedThere).toBeGreaterThanOrEqual(1);
+  await expect(masked).toHaveCount(maskedThere);
   await expect(masked.getByRole('link')).toHaveCount(0);
   await expect(page.locator(`a[href="/pupils/${protectedChild}"]`)).toHaveCount(0);
   await expect(page.getByRole('main')).not.toContainText(`${child.given_name} ${child.family_name}`);
