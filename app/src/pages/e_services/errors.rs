@@ -176,9 +176,20 @@ pub fn AnswerSummary(
                     first
                 })
                 .map(|problem| {
-                    let message = errors
-                        .definition
-                        .with_value(|definition| localise(definition, problem, lang));
+                    // The summary stands apart from the inputs: it names the question too.
+                    let message = errors.definition.with_value(|definition| {
+                        let message = localise(definition, problem, lang);
+                        match definition.field(&problem.field) {
+                            Some(field) => {
+                                let label = match lang {
+                                    Lang::Sv => &field.label.sv,
+                                    Lang::En => &field.label.en,
+                                };
+                                format!("{label}: {message}")
+                            }
+                            None => message,
+                        }
+                    });
                     let linked = on_screen.with(|keys| keys.contains(&problem.field));
                     if linked {
                         let id = input_id(&problem.field);
