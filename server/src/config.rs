@@ -40,6 +40,9 @@ pub struct Config {
     pub job_retention_days: u32,
     /// Who the letters are from (`SKOLFLYT_MUNICIPALITY_*`).
     pub municipality: MunicipalityProfile,
+    /// How many days back a teacher may still change a lesson's marks; after that only the
+    /// school's principal (`SKOLFLYT_ATTENDANCE_EDIT_DAYS`).
+    pub attendance_edit_days: u32,
 }
 
 /// The municipality's name, organisation number, postal address, registry e-mail and logo, as
@@ -105,6 +108,7 @@ impl Default for Config {
             job_lease_seconds: 30,
             job_retention_days: 30,
             municipality: MunicipalityProfile::default(),
+            attendance_edit_days: 7,
         }
     }
 }
@@ -176,6 +180,14 @@ impl Config {
         anyhow::ensure!(
             (1..=36_500).contains(&config.job_retention_days),
             "SKOLFLYT_JOB_RETENTION_DAYS must be between 1 and 36500"
+        );
+        parse(
+            "SKOLFLYT_ATTENDANCE_EDIT_DAYS",
+            &mut config.attendance_edit_days,
+        )?;
+        anyhow::ensure!(
+            config.attendance_edit_days <= 366,
+            "SKOLFLYT_ATTENDANCE_EDIT_DAYS must be between 0 and 366"
         );
         config.municipality = MunicipalityProfile {
             name: var("SKOLFLYT_MUNICIPALITY_NAME"),

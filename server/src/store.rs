@@ -6,6 +6,7 @@
 //! `migrations/postgres` and are kept table-for-table alike.
 
 pub mod applications;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod cases;

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod applications;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod cases;

@@ -1,0 +1,584 @@
+//! Attendance: the school calendar, timetables and lessons, and the marks per pupil and lesson
+//! with their history. Same SQL on both databases except where a lesson id is made in SQL.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
+use uuid::Uuid;
+
+use super::{Db, DbKind, Tx, placeholders};
+use crate::{with_db, with_tx};
+
+/// A calendar period: a term, a break or a holiday.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PeriodRow {
+    pub kind: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+}
+
+/// The term `day` falls in, or else the last one that began before it.
+pub async fn term_around(tx: &mut Tx, day: NaiveDate) -> sqlx::Result<Option<PeriodRow>> {
+    with_tx!(tx, |conn| {
+        sqlx::query_as(
+            "SELECT kind, start_date, end_date FROM calendar_periods \
+             WHERE kind = 'term' AND organisation_id IS NULL AND start_date <= $1 \
+             ORDER BY start_date DESC LIMIT 1",
+        )
+        .bind(day)
+        .fetch_optional(&mut *conn)
+        .await
+    })
+}
+
+/// The school days from `from` to `to`: weekdays no break or holiday covers.
+pub async fn school_days(
+    tx: &mut Tx,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<NaiveDate>> {
+    let off: Vec<PeriodRow> = with_tx!(tx, |conn| {
+        sqlx::query_as(
+            "SELECT kind, start_date, end_date FROM calendar_periods \
+             WHERE kind IN ('break', 'holiday') AND organisation_id IS NULL \
+               AND start_date <= $2 AND end_date >= $1",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await
+    })?;
+    Ok(from
+        .iter_days()
+        .take_while(|day| *day <= to)
+        .filter(|day| !matches!(day.weekday(), Weekday::Sat | Weekday::Sun))
+        .filter(|day| {
+            !off.iter()
+                .any(|p| p.start_date <= *day && *day <= p.end_date)
+        })
+        .collect())
+}
+
+/// Generates the lessons of every weekly timetable slot on `days`, set-based, and gives each
+/// lesson its slot's teachers.
+pub async fn generate_lessons(
+    tx: &mut Tx,
+    kind: DbKind,
+    days: &[NaiveDate],
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    let mut made = 0;
+    let new_id = match kind {
+        DbKind::Sqlite => "randomblob(16)",
+        DbKind::Postgres => "gen_random_uuid()",
+    };
+    for chunk in days.chunks(200) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "({}, {})",
+                    placeholders(2 + 2 * i, 1),
+                    placeholders(3 + 2 * i, 1)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "WITH d (day, weekday) AS (VALUES {values}) \
+             INSERT INTO lessons (id, group_id, slot_id, subject_code, subject, room, date, \
+                                  start_time, end_time, cancelled, created_at, updated_at) \
+             SELECT {new_id}, s.group_id, s.id, s.subject_code, s.subject, s.room, d.day, \
+                    s.start_time, s.end_time, FALSE, $1, $1 \
+               FROM timetable_slots s JOIN d ON d.weekday = s.weekday \
+              WHERE s.valid_from <= d.day AND (s.valid_to IS NULL OR s.valid_to >= d.day)",
+            values = values.join(", ")
+        );
+        made += with_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql).bind(now);
+            for day in chunk {
+                query = query
+                    .bind(*day)
+                    .bind(i32::try_from(day.weekday().number_from_monday()).unwrap_or(1));
+            }
+            query.execute(&mut *conn).await?.rows_affected()
+        });
+    }
+    if let (Some(first), Some(last)) = (days.first(), days.last()) {
+        with_tx!(tx, |conn| {
+            sqlx::query(
+                "INSERT INTO lesson_teachers (lesson_id, person_id) \
+                 SELECT l.id, t.person_id FROM lessons l \
+                   JOIN timetable_slot_teachers t ON t.slot_id = l.slot_id \
+                  WHERE l.date >= $1 AND l.date <= $2",
+            )
+            .bind(*first)
+            .bind(*last)
+            .execute(&mut *conn)
+            .await
+            .map(drop)
+        })?;
+    }
+    Ok(made)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LessonRow {
+    pub id: Uuid,
+    pub group_id: Uuid,
+    pub group_name: String,
+    pub school_id: Uuid,
+    pub subject_code: String,
+    pub subject: String,
+    pub room: Option<String>,
+    pub date: NaiveDate,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    pub register_taken_at: Option<DateTime<Utc>>,
+}
+
+const LESSON_COLUMNS: &str = "l.id, l.group_id, gr.name AS group_name, u.parent_id AS school_id, \
+    l.subject_code, l.subject, l.room, l.date, l.start_time, l.end_time, l.register_taken_at";
+const LESSON_JOINS: &str = "lessons l JOIN groups gr ON gr.id = l.group_id \
+    JOIN organisations u ON u.id = gr.unit_id";
+
+/// The lessons `teacher` teaches on `date`, by time.
+pub async fn lessons_of_teacher(
+    db: &Db,
+    teacher: Uuid,
+    date: NaiveDate,
+) -> sqlx::Result<Vec<LessonRow>> {
+    let sql = format!(
+        "SELECT {LESSON_COLUMNS} FROM {LESSON_JOINS} \
+           JOIN lesson_teachers t ON t.lesson_id = l.id \
+         WHERE t.person_id = $1 AND l.date = $2 AND NOT l.cancelled \
+         ORDER BY l.start_time, gr.name, l.id"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(teacher)
+        .bind(date)
+        .fetch_all(pool)
+        .await)
+}
+
+pub async fn lesson(db: &Db, id: Uuid) -> sqlx::Result<Option<LessonRow>> {
+    let sql = format!("SELECT {LESSON_COLUMNS} FROM {LESSON_JOINS} WHERE l.id = $1");
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// The teachers of the lessons, by lesson: (lesson, teacher, given name, family name).
+pub async fn teachers_of(
+    db: &Db,
+    lessons: &[Uuid],
+) -> sqlx::Result<Vec<(Uuid, Uuid, String, String)>> {
+    if lessons.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT t.lesson_id, p.id, p.given_name, p.family_name FROM lesson_teachers t \
+           JOIN persons p ON p.id = t.person_id WHERE t.lesson_id IN ({}) \
+         ORDER BY t.lesson_id, p.family_name, p.given_name",
+        placeholders(1, lessons.len())
+    );
+    with_db!(db, |pool| {
+        let mut query = sqlx::query_as(&sql);
+        for id in lessons {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await
+    })
+}
+
+/// How the reader stands to a lesson: one of its teachers, or the principal of its school.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LessonRelation {
+    pub teacher: bool,
+    pub principal: bool,
+}
+
+pub async fn relation(
+    db: &Db,
+    person: Uuid,
+    lesson: &LessonRow,
+    today: NaiveDate,
+) -> sqlx::Result<LessonRelation> {
+    let rows: Vec<(String,)> = with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT 'teacher' FROM lesson_teachers WHERE lesson_id = $1 AND person_id = $2 \
+             UNION ALL \
+             SELECT 'principal' FROM duties d WHERE d.person_id = $2 AND d.duty = 'principal' \
+               AND d.organisation_id = $3 AND d.valid_from <= $4 \
+               AND (d.valid_to IS NULL OR d.valid_to >= $4)",
+        )
+        .bind(lesson.id)
+        .bind(person)
+        .bind(lesson.school_id)
+        .bind(today)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(LessonRelation {
+        teacher: rows.iter().any(|(r,)| r == "teacher"),
+        principal: rows.iter().any(|(r,)| r == "principal"),
+    })
+}
+
+/// The members of a group on a date (effective-dated membership).
+pub async fn members_on(db: &Db, group: Uuid, date: NaiveDate) -> sqlx::Result<Vec<Uuid>> {
+    with_db!(db, |pool| sqlx::query_scalar(
+        "SELECT m.person_id FROM group_memberships m JOIN persons p ON p.id = m.person_id \
+         WHERE m.group_id = $1 AND m.valid_from <= $2 AND (m.valid_to IS NULL OR m.valid_to >= $2) \
+         ORDER BY p.family_name, p.given_name, p.id"
+    )
+    .bind(group)
+    .bind(date)
+    .fetch_all(pool)
+    .await)
+}
+
+/// Of `pupils`, those with a granted leave covering `date`.
+pub async fn on_granted_leave(
+    db: &Db,
+    pupils: &[Uuid],
+    date: NaiveDate,
+) -> sqlx::Result<Vec<Uuid>> {
+    if pupils.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT DISTINCT person_id FROM absences WHERE kind = 'granted_leave' \
+         AND from_date <= $1 AND to_date >= $1 AND person_id IN ({})",
+        placeholders(2, pupils.len())
+    );
+    with_db!(db, |pool| {
+        let mut query = sqlx::query_scalar(&sql).bind(date);
+        for id in pupils {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MarkRow {
+    pub lesson_id: Uuid,
+    pub pupil_id: Uuid,
+    pub attendance_minutes: i32,
+    pub valid_absence_minutes: i32,
+    pub invalid_absence_minutes: i32,
+    pub other_activity_minutes: i32,
+    pub reason: Option<String>,
+    pub reported: bool,
+    pub marked_by: Uuid,
+    pub marked_by_given: String,
+    pub marked_by_family: String,
+    pub marked_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+const MARK_COLUMNS: &str = "a.lesson_id, a.pupil_id, a.attendance_minutes, a.valid_absence_minutes, \
+    a.invalid_absence_minutes, a.other_activity_minutes, a.reason, a.reported, a.marked_by, \
+    p.given_name AS marked_by_given, p.family_name AS marked_by_family, a.marked_at, a.version";
+
+pub async fn marks_of(db: &Db, lesson: Uuid) -> sqlx::Result<Vec<MarkRow>> {
+    let sql = format!(
+        "SELECT {MARK_COLUMNS} FROM attendance_marks a JOIN persons p ON p.id = a.marked_by \
+         WHERE a.lesson_id = $1"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(lesson)
+        .fetch_all(pool)
+        .await)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReasonRow {
+    pub code: String,
+    pub name_sv: String,
+    pub name_en: String,
+    pub valid: bool,
+}
+
+pub async fn reasons(db: &Db) -> sqlx::Result<Vec<ReasonRow>> {
+    with_db!(db, |pool| sqlx::query_as(
+        "SELECT code, name_sv, name_en, valid FROM absence_reasons WHERE active ORDER BY position"
+    )
+    .fetch_all(pool)
+    .await)
+}
+
+/// One mark to save, with the version the saver read (0: not marked yet).
+pub struct NewMark<'a> {
+    pub pupil_id: Uuid,
+    pub attendance_minutes: i32,
+    pub valid_absence_minutes: i32,
+    pub invalid_absence_minutes: i32,
+    pub other_activity_minutes: i32,
+    pub reason: Option<&'a str>,
+    pub version: i32,
+}
+
+/// Why a save did not happen.
+pub enum SaveRefused {
+    /// The mark changed since `version` was read.
+    Stale {
+        pupil_id: Uuid,
+    },
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for SaveRefused {
+    fn from(error: sqlx::Error) -> Self {
+        SaveRefused::Database(error)
+    }
+}
+
+type Minutes = (i32, i32, i32, i32, Option<String>, i32);
+
+/// Saves the marks: a new mark only where none exists, a change only where the version is the
+/// one read (conditional update); an unchanged mark is left alone. Each write is a history row.
+pub async fn save_marks(
+    tx: &mut Tx,
+    lesson: Uuid,
+    marks: &[NewMark<'_>],
+    source: &str,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), SaveRefused> {
+    for mark in marks {
+        let current: Option<Minutes> = with_tx!(tx, |conn| {
+            sqlx::query_as(
+                "SELECT attendance_minutes, valid_absence_minutes, invalid_absence_minutes, \
+                        other_activity_minutes, reason, version \
+                 FROM attendance_marks WHERE lesson_id = $1 AND pupil_id = $2",
+            )
+            .bind(lesson)
+            .bind(mark.pupil_id)
+            .fetch_optional(&mut *conn)
+            .await
+        })?;
+        let wanted = (
+            mark.attendance_minutes,
+            mark.valid_absence_minutes,
+            mark.invalid_absence_minutes,
+            mark.other_activity_minutes,
+            mark.reason.map(str::to_owned),
+        );
+        let version = match &current {
+            Some((a, v, i, o, r, version)) => {
+                if (*a, *v, *i, *o, r.clone()) == wanted {
+                    continue;
+                }
+                if *version != mark.version {
+                    return Err(SaveRefused::Stale {
+                        pupil_id: mark.pupil_id,
+                    });
+                }
+                let changed = with_tx!(tx, |conn| {
+                    sqlx::query(
+                        "UPDATE attendance_marks SET attendance_minutes = $3, \
+                         valid_absence_minutes = $4, invalid_absence_minutes = $5, \
+                         other_activity_minutes = $6, reason = $7, reported = TRUE, source = $8, \
+                         marked_by = $9, marked_at = $10, updated_at = $10, version = version + 1 \
+                         WHERE lesson_id = $1 AND pupil_id = $2 AND version = $11",
+                    )
+                    .bind(lesson)
+                    .bind(mark.pupil_id)
+                    .bind(mark.attendance_minutes)
+                    .bind(mark.valid_absence_minutes)
+                    .bind(mark.invalid_absence_minutes)
+                    .bind(mark.other_activity_minutes)
+                    .bind(mark.reason)
+                    .bind(source)
+                    .bind(actor)
+                    .bind(now)
+                    .bind(mark.version)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected()
+                });
+                if changed != 1 {
+                    return Err(SaveRefused::Stale {
+                        pupil_id: mark.pupil_id,
+                    });
+                }
+                version + 1
+            }
+            None => {
+                if mark.version != 0 {
+                    return Err(SaveRefused::Stale {
+                        pupil_id: mark.pupil_id,
+                    });
+                }
+                let inserted = with_tx!(tx, |conn| {
+                    sqlx::query(
+                        "INSERT INTO attendance_marks (lesson_id, pupil_id, attendance_minutes, \
+                         valid_absence_minutes, invalid_absence_minutes, other_activity_minutes, \
+                         reason, reported, source, marked_by, marked_at, version, created_at, \
+                         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9, $10, 1, $10, $10) \
+                         ON CONFLICT (lesson_id, pupil_id) DO NOTHING",
+                    )
+                    .bind(lesson)
+                    .bind(mark.pupil_id)
+                    .bind(mark.attendance_minutes)
+                    .bind(mark.valid_absence_minutes)
+                    .bind(mark.invalid_absence_minutes)
+                    .bind(mark.other_activity_minutes)
+                    .bind(mark.reason)
+                    .bind(source)
+                    .bind(actor)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected()
+                });
+                if inserted != 1 {
+                    return Err(SaveRefused::Stale {
+                        pupil_id: mark.pupil_id,
+                    });
+                }
+                1
+            }
+        };
+        let from = current.map(|(a, v, i, o, r, _)| (a, v, i, o, r));
+        with_tx!(tx, |conn| {
+            sqlx::query(
+                "INSERT INTO attendance_mark_changes (lesson_id, pupil_id, version, source, \
+                 changed_by, changed_at, from_attendance_minutes, from_valid_absence_minutes, \
+                 from_invalid_absence_minutes, from_other_activity_minutes, from_reason, \
+                 to_attendance_minutes, to_valid_absence_minutes, to_invalid_absence_minutes, \
+                 to_other_activity_minutes, to_reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            )
+            .bind(lesson)
+            .bind(mark.pupil_id)
+            .bind(version)
+            .bind(source)
+            .bind(actor)
+            .bind(now)
+            .bind(from.as_ref().map(|f| f.0))
+            .bind(from.as_ref().map(|f| f.1))
+            .bind(from.as_ref().map(|f| f.2))
+            .bind(from.as_ref().map(|f| f.3))
+            .bind(from.as_ref().and_then(|f| f.4.clone()))
+            .bind(mark.attendance_minutes)
+            .bind(mark.valid_absence_minutes)
+            .bind(mark.invalid_absence_minutes)
+            .bind(mark.other_activity_minutes)
+            .bind(mark.reason)
+            .execute(&mut *conn)
+            .await
+            .map(drop)
+        })?;
+    }
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE lessons SET register_taken_at = $2, register_taken_by = $3, updated_at = $2 \
+             WHERE id = $1 AND register_taken_at IS NULL",
+        )
+        .bind(lesson)
+        .bind(now)
+        .bind(actor)
+        .execute(&mut *conn)
+        .await
+        .map(drop)
+    })?;
+    Ok(())
+}
+
+/// Who may read a pupil's attendance, beyond the register's reach: `full` readers see every
+/// lesson (the pupil, an acting guardian, the mentor, the school's principal, a case worker
+/// whose duty covers the school); a teacher sees the lessons of the groups they teach.
+#[derive(Debug, Clone, Default)]
+pub struct AttendanceReach {
+    pub full: bool,
+    pub taught_groups: Vec<Uuid>,
+}
+
+pub async fn attendance_reach(
+    db: &Db,
+    reader: Uuid,
+    pupil: Uuid,
+    today: NaiveDate,
+    adult_cutoff: NaiveDate,
+) -> sqlx::Result<AttendanceReach> {
+    const ACTIVE_D: &str = "d.valid_from <= $3 AND (d.valid_to IS NULL OR d.valid_to >= $3)";
+    const ACTIVE_M: &str = "m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to >= $3)";
+    let sql = format!(
+        "SELECT 'full', NULL FROM persons p WHERE p.id = $2 AND $1 = $2 \
+         UNION ALL \
+         SELECT 'full', NULL FROM guardianships g JOIN persons c ON c.id = g.child_id \
+          WHERE g.guardian_id = $1 AND g.child_id = $2 AND c.birth_date > $4 \
+            AND g.valid_from <= $3 AND (g.valid_to IS NULL OR g.valid_to >= $3) \
+         UNION ALL \
+         SELECT CASE WHEN d.duty = 'mentor' THEN 'full' ELSE 'teacher' END, m.group_id \
+           FROM duties d JOIN group_memberships m ON m.group_id = d.group_id \
+          WHERE d.person_id = $1 AND m.person_id = $2 AND d.duty IN ('teacher', 'mentor') \
+            AND {ACTIVE_D} AND {ACTIVE_M} \
+         UNION ALL \
+         SELECT 'full', NULL FROM duties d \
+           JOIN organisations s ON s.id = d.organisation_id OR s.parent_id = d.organisation_id \
+           JOIN organisations u ON u.parent_id = s.id \
+           JOIN groups gr ON gr.unit_id = u.id \
+           JOIN group_memberships m ON m.group_id = gr.id \
+          WHERE d.person_id = $1 AND m.person_id = $2 AND s.kind = 'school' AND {ACTIVE_D} \
+            AND {ACTIVE_M} AND (d.duty = 'case_worker' \
+                                OR (d.duty = 'principal' AND s.id = d.organisation_id))"
+    );
+    let rows: Vec<(String, Option<Uuid>)> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(reader)
+        .bind(pupil)
+        .bind(today)
+        .bind(adult_cutoff)
+        .fetch_all(pool)
+        .await)?;
+    let mut reach = AttendanceReach::default();
+    for (kind, group) in rows {
+        match (kind.as_str(), group) {
+            ("teacher", Some(group)) => reach.taught_groups.push(group),
+            _ => reach.full = true,
+        }
+    }
+    Ok(reach)
+}
+
+/// The pupil's lessons from `from` to `to`: those of the groups they were a member of on
+/// the lesson's date.
+pub async fn lessons_of_pupil(
+    db: &Db,
+    pupil: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<LessonRow>> {
+    let sql = format!(
+        "SELECT {LESSON_COLUMNS} FROM {LESSON_JOINS} \
+           JOIN group_memberships m ON m.group_id = l.group_id AND m.person_id = $1 \
+         WHERE l.date >= $2 AND l.date <= $3 AND NOT l.cancelled \
+           AND m.valid_from <= l.date AND (m.valid_to IS NULL OR m.valid_to >= l.date) \
+         ORDER BY l.date, l.start_time, l.id"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(pupil)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await)
+}
+
+pub async fn marks_of_pupil(
+    db: &Db,
+    pupil: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<MarkRow>> {
+    let sql = format!(
+        "SELECT {MARK_COLUMNS} FROM attendance_marks a JOIN persons p ON p.id = a.marked_by \
+           JOIN lessons l ON l.id = a.lesson_id \
+         WHERE a.pupil_id = $1 AND l.date >= $2 AND l.date <= $3"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(pupil)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await)
+}

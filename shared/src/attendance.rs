@@ -1,0 +1,298 @@
+//! Attendance per lesson (SS 12000 Attendance): lessons, the register grid, marks in minutes and
+//! the checks a mark must pass, shared by the register grid in the browser and the server.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::api::FieldError;
+use crate::register::{NamedRef, PupilRef};
+
+/// Whether a lesson's register has been taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RegisterState {
+    NotTaken,
+    Taken,
+}
+
+/// One lesson of a group on one date, in Swedish time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Lesson {
+    pub id: Uuid,
+    pub group: NamedRef,
+    pub subject: String,
+    /// The subject's code (Skolverket's, e.g. `MA`, `SV`).
+    pub subject_code: String,
+    pub room: Option<String>,
+    pub date: NaiveDate,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    /// The lesson's length: what a pupil's minutes must add up to.
+    pub minutes: i32,
+    pub teachers: Vec<NamedRef>,
+    pub register: RegisterState,
+}
+
+/// A reason for absence from the municipality's list; `valid` reasons excuse the absence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AbsenceReason {
+    pub code: String,
+    pub name_sv: String,
+    pub name_en: String,
+    pub valid: bool,
+}
+
+/// A pupil's row in the register grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceMark {
+    pub pupil: PupilRef,
+    pub attendance_minutes: i32,
+    pub valid_absence_minutes: i32,
+    pub invalid_absence_minutes: i32,
+    pub other_activity_minutes: i32,
+    pub reason: Option<String>,
+    /// Whether the mark has been saved (SS 12000 `isReported`); an unsaved row shows what
+    /// the teacher starts from: present, or granted leave as valid absence.
+    pub reported: bool,
+    /// Filled in from a granted leave or a reported absence, not yet saved by a teacher.
+    pub prefilled: bool,
+    pub marked_by: Option<NamedRef>,
+    pub marked_at: Option<DateTime<Utc>>,
+    /// 0 for a mark not saved yet; send it back with the change (a stale one is a 409).
+    pub version: i32,
+}
+
+/// `GET /api/lessons/{id}/attendance`: the lesson and one row per pupil of the group that day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LessonRegister {
+    pub lesson: Lesson,
+    pub marks: Vec<AttendanceMark>,
+    /// Whether the signed-in user may still change the marks (editing window, principal).
+    pub editable: bool,
+    pub reasons: Vec<AbsenceReason>,
+}
+
+/// One pupil's mark in `PUT /api/lessons/{id}/attendance`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkInput {
+    pub pupil_id: Uuid,
+    pub attendance_minutes: i32,
+    pub valid_absence_minutes: i32,
+    pub invalid_absence_minutes: i32,
+    #[serde(default)]
+    pub other_activity_minutes: i32,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The version read; omitted or 0 for a pupil not marked yet.
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisterInput {
+    pub marks: Vec<MarkInput>,
+}
+
+impl MarkInput {
+    /// The problems of the mark at `index` for a lesson of `minutes` minutes, each naming the
+    /// field (`marks[3].attendance_minutes`) and, in the message, the pupil.
+    pub fn problems(&self, index: usize, minutes: i32) -> Vec<FieldError> {
+        let field = |name: &str| format!("marks[{index}].{name}");
+        let pupil = self.pupil_id;
+        let mut problems = Vec::new();
+        for (name, value) in [
+            ("attendance_minutes", self.attendance_minutes),
+            ("valid_absence_minutes", self.valid_absence_minutes),
+            ("invalid_absence_minutes", self.invalid_absence_minutes),
+            ("other_activity_minutes", self.other_activity_minutes),
+        ] {
+            if !(0..=minutes).contains(&value) {
+                problems.push(FieldError::new(
+                    &field(name),
+                    "out_of_range",
+                    format!("pupil {pupil}: between 0 and the lesson's {minutes} minutes"),
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return problems;
+        }
+        let sum = self.total();
+        if sum != minutes {
+            problems.push(FieldError::new(
+                &field("attendance_minutes"),
+                "minutes_do_not_add_up",
+                format!(
+                    "pupil {pupil}: attendance, valid and invalid absence and other activity \
+                     add up to {sum} minutes, the lesson is {minutes}"
+                ),
+            ));
+        }
+        let absent = self.valid_absence_minutes + self.invalid_absence_minutes;
+        if self.reason.is_some() && absent == 0 && self.reason.as_deref() != Some("late") {
+            problems.push(FieldError::new(
+                &field("reason"),
+                "reason_without_absence",
+                format!("pupil {pupil}: a reason goes with absence minutes"),
+            ));
+        }
+        problems
+    }
+
+    fn total(&self) -> i32 {
+        self.attendance_minutes
+            + self.valid_absence_minutes
+            + self.invalid_absence_minutes
+            + self.other_activity_minutes
+    }
+}
+
+/// Minutes over a period, with the absence shares of the offered minutes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceTotals {
+    pub lessons: i32,
+    /// Minutes of the lessons in the period that have begun.
+    pub offered_minutes: i64,
+    pub attendance_minutes: i64,
+    pub valid_absence_minutes: i64,
+    pub invalid_absence_minutes: i64,
+    pub other_activity_minutes: i64,
+    /// Offered minutes of lessons whose register is not taken yet.
+    pub unmarked_minutes: i64,
+    pub valid_absence_percent: f64,
+    pub invalid_absence_percent: f64,
+}
+
+impl AttendanceTotals {
+    /// Adds one lesson of `minutes` and its mark, if any.
+    pub fn add(&mut self, minutes: i32, mark: Option<&MarkMinutes>) {
+        self.lessons += 1;
+        self.offered_minutes += i64::from(minutes);
+        match mark {
+            Some(mark) => {
+                self.attendance_minutes += i64::from(mark.attendance_minutes);
+                self.valid_absence_minutes += i64::from(mark.valid_absence_minutes);
+                self.invalid_absence_minutes += i64::from(mark.invalid_absence_minutes);
+                self.other_activity_minutes += i64::from(mark.other_activity_minutes);
+            }
+            None => self.unmarked_minutes += i64::from(minutes),
+        }
+        let percent = |part: i64| {
+            if self.offered_minutes == 0 {
+                0.0
+            } else {
+                (part as f64 * 1000.0 / self.offered_minutes as f64).round() / 10.0
+            }
+        };
+        self.valid_absence_percent = percent(self.valid_absence_minutes);
+        self.invalid_absence_percent = percent(self.invalid_absence_minutes);
+    }
+}
+
+/// A saved mark's minutes and reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkMinutes {
+    pub attendance_minutes: i32,
+    pub valid_absence_minutes: i32,
+    pub invalid_absence_minutes: i32,
+    pub other_activity_minutes: i32,
+    pub reason: Option<String>,
+}
+
+/// One lesson of the pupil's and their mark, if the register has been taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PupilLesson {
+    pub lesson: Lesson,
+    pub mark: Option<MarkMinutes>,
+}
+
+/// `GET /api/pupils/{id}/attendance`: the pupil's lessons in the period that the reader may
+/// see, with the marks and totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PupilAttendance {
+    pub pupil: PupilRef,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub lessons: Vec<PupilLesson>,
+    pub totals: AttendanceTotals,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(present: i32, valid: i32, invalid: i32) -> MarkInput {
+        MarkInput {
+            pupil_id: Uuid::nil(),
+            attendance_minutes: present,
+            valid_absence_minutes: valid,
+            invalid_absence_minutes: invalid,
+            other_activity_minutes: 0,
+            reason: None,
+            version: None,
+        }
+    }
+
+    #[test]
+    fn minutes_must_add_up_to_the_lesson_and_the_error_names_the_pupil() {
+        assert!(mark(60, 0, 0).problems(0, 60).is_empty());
+        assert!(mark(45, 0, 15).problems(0, 60).is_empty());
+        let problems = mark(40, 0, 0).problems(3, 60);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "marks[3].attendance_minutes");
+        assert_eq!(problems[0].code, "minutes_do_not_add_up");
+        assert!(problems[0].message.contains(&Uuid::nil().to_string()));
+    }
+
+    #[test]
+    fn negative_or_too_many_minutes_are_out_of_range() {
+        let problems = mark(-5, 65, 0).problems(1, 60);
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "marks[1].attendance_minutes",
+                "marks[1].valid_absence_minutes"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reason_needs_absence_except_for_late() {
+        let mut present = mark(60, 0, 0);
+        present.reason = Some("illness".to_owned());
+        assert_eq!(present.problems(0, 60)[0].code, "reason_without_absence");
+        present.reason = Some("late".to_owned());
+        assert!(present.problems(0, 60).is_empty());
+    }
+
+    #[test]
+    fn totals_give_shares_of_the_offered_minutes() {
+        let mut totals = AttendanceTotals::default();
+        let absent = MarkMinutes {
+            attendance_minutes: 0,
+            valid_absence_minutes: 0,
+            invalid_absence_minutes: 60,
+            other_activity_minutes: 0,
+            reason: None,
+        };
+        totals.add(60, Some(&absent));
+        totals.add(60, None);
+        totals.add(80, None);
+        assert_eq!(totals.offered_minutes, 200);
+        assert_eq!(totals.unmarked_minutes, 140);
+        assert_eq!(totals.invalid_absence_percent, 30.0);
+    }
+}
