@@ -103,3 +103,13 @@ pub async fn log_read(
     };
     Ok(audit::record(db, access, subjects, clock::now()).await?)
 }
+
+/// Administrators only (the e-service editor, the job queue, the legal bases); 403 otherwise.
+pub async fn require_admin(state: &AppState, user: &CurrentUser) -> AppResult<()> {
+    let roles = crate::auth::roles_of(&state.db, user.person_id).await?;
+    if roles.contains(&shared::auth::Role::Admin) {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::Forbidden)
+    }
+}

@@ -92,12 +92,7 @@ async fn set_legal_basis(
     Path(code): Path<String>,
     Json(request): Json<LegalBasis>,
 ) -> AppResult<Json<LegalBasis>> {
-    if !crate::auth::roles_of(&state.db, user.person_id)
-        .await?
-        .contains(&Role::Admin)
-    {
-        return Err(AppError::Forbidden);
-    }
+    access::require_admin(&state, &user).await?;
     let text = required_text("text", &request.text)?.to_owned();
     if !crate::store::e_services::case_type_exists(&state.db, &code).await? {
         return Err(AppError::NotFound);
@@ -974,6 +969,46 @@ async fn detail(
         facts,
         decision_hint: process.decision_hint(),
     })
+}
+
+/// Stores a file as the case's next document and records it in the history; returns its
+/// position (its journal number is the case number with it).
+#[allow(clippy::too_many_arguments)]
+pub async fn store_document(
+    state: &AppState,
+    tx: &mut crate::store::Tx,
+    case_id: Uuid,
+    document_type: &str,
+    title: &str,
+    file_name: &str,
+    media_type: &str,
+    bytes: Vec<u8>,
+    created_by: Option<Uuid>,
+) -> anyhow::Result<i32> {
+    let stored = state.blobs.put(bytes).await?;
+    let document = store::NewDocument {
+        case_id,
+        document_type,
+        title,
+        file_name,
+        media_type,
+        size: stored.size,
+        sha256: &stored.sha256,
+        blob_key: &stored.key,
+        created_by,
+    };
+    let (_, position) = store::add_document(tx, &document, clock::now()).await?;
+    store::record_event(
+        tx,
+        case_id,
+        created_by,
+        "document",
+        None,
+        title,
+        clock::now(),
+    )
+    .await?;
+    Ok(position)
 }
 
 /// A document's name without the uploader's words: its number and the extension of its type.

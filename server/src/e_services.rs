@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Duration;
 use shared::applications::Attachment;
-use shared::auth::Role;
 use shared::cases::CaseNumber;
 use shared::e_services::{
     Answers, EServiceDefinition, EServiceDraft, EServiceSummary, FieldType, IntakeMode, Published,
@@ -24,7 +23,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::applications::leave::{self, VerifiedAttachment};
-use crate::auth::{self, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::cases::process::Submission;
 use crate::documents::pdf;
 use crate::error::{AppError, AppResult, Json, Path};
@@ -572,7 +571,7 @@ async fn add_documents(
         .document_type
         .as_deref()
         .unwrap_or("receipt");
-    leave::store_document(
+    crate::cases::store_document(
         state,
         tx,
         case_id,
@@ -585,7 +584,7 @@ async fn add_documents(
     )
     .await?;
     for file in attachments {
-        leave::store_document(
+        crate::cases::store_document(
             state,
             tx,
             case_id,
@@ -601,17 +600,6 @@ async fn add_documents(
     Ok(())
 }
 
-async fn require_admin(state: &AppState, user: &CurrentUser) -> AppResult<()> {
-    if auth::roles_of(&state.db, user.person_id)
-        .await?
-        .contains(&Role::Admin)
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// The definition being edited (administrators).
 #[utoipa::path(get, path = "/e-services/{code}/draft", tag = "e-services",
     params(("code" = String, Path, description = "E-service code")),
@@ -622,7 +610,7 @@ async fn draft(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> AppResult<Json<EServiceDraft>> {
-    require_admin(&state, &user).await?;
+    access::require_admin(&state, &user).await?;
     let row = store::service(&state.db, &code)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -648,7 +636,7 @@ async fn save_draft(
     Path(code): Path<String>,
     Json(mut definition): Json<EServiceDefinition>,
 ) -> AppResult<(StatusCode, Json<EServiceDraft>)> {
-    require_admin(&state, &user).await?;
+    access::require_admin(&state, &user).await?;
     definition.code = code.clone();
     let published = store::service(&state.db, &code)
         .await?
@@ -751,7 +739,7 @@ async fn publish(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> AppResult<Json<Published>> {
-    require_admin(&state, &user).await?;
+    access::require_admin(&state, &user).await?;
     let row = store::service(&state.db, &code)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -780,7 +768,7 @@ async fn unpublish(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> AppResult<StatusCode> {
-    require_admin(&state, &user).await?;
+    access::require_admin(&state, &user).await?;
     let mut tx = state.db.begin().await?;
     if !store::set_published(&mut tx, &code, None, clock::now()).await? {
         return Err(AppError::NotFound);

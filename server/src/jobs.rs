@@ -11,14 +11,14 @@ use chrono::Duration;
 use rand::Rng;
 
 use axum::extract::State;
-use shared::auth::Role;
 use shared::cases::Names;
 use shared::jobs::{FailedJob, JobQueueSummary, ScheduleView};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{self, CurrentUser};
-use crate::error::{AppError, AppResult, Json};
+use crate::access;
+use crate::auth::CurrentUser;
+use crate::error::{AppResult, Json};
 use crate::state::AppState;
 use crate::store::Tx;
 use crate::store::jobs::{self, JobRow, Kinds};
@@ -266,17 +266,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(queue_summary))
 }
 
-async fn require_admin(state: &AppState, user: &CurrentUser) -> AppResult<()> {
-    if auth::roles_of(&state.db, user.person_id)
-        .await?
-        .contains(&Role::Admin)
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// The schedules with their last run, outcome and next run (administrators).
 #[utoipa::path(get, path = "/jobs/schedules", tag = "jobs",
     responses((status = 200, body = Vec<ScheduleView>), (status = 403, body = shared::api::ErrorEnvelope)))]
@@ -284,7 +273,7 @@ async fn list_schedules(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> AppResult<Json<Vec<ScheduleView>>> {
-    require_admin(&state, &user).await?;
+    access::require_admin(&state, &user).await?;
     let rows = crate::store::schedules::all(&state.db).await?;
     Ok(Json(
         rows.into_iter()
@@ -312,7 +301,7 @@ async fn queue_summary(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> AppResult<Json<JobQueueSummary>> {
-    require_admin(&state, &user).await?;
+    access::require_admin(&state, &user).await?;
     let counts = jobs::counts(&state.db).await?;
     let count = |status: &str| {
         counts

@@ -150,6 +150,15 @@ pub struct Names {
     pub en: String,
 }
 
+impl Names {
+    pub fn new(sv: &str, en: &str) -> Names {
+        Names {
+            sv: sv.to_owned(),
+            en: en.to_owned(),
+        }
+    }
+}
+
 /// A status of a case type: internal and citizen-facing names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -472,6 +481,16 @@ pub struct CaseFact {
     pub key: String,
     pub label: Names,
     pub value: FactValue,
+}
+
+impl CaseFact {
+    pub fn new(key: &str, sv: &str, en: &str, value: FactValue) -> CaseFact {
+        CaseFact {
+            key: key.to_owned(),
+            label: Names::new(sv, en),
+            value,
+        }
+    }
 }
 
 /// A fact's value, typed so that each reader's language formats it.

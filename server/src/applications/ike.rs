@@ -14,10 +14,10 @@ use shared::e_services::{EServiceDefinition, ValidValue};
 use shared::personal_number::age_on;
 use uuid::Uuid;
 
-use crate::applications::leave::store_document;
 use crate::cases::process::{
     ApplicantFacts, CaseProcess, DecisionInput, FactsReader, Submission, default_decision,
 };
+use crate::cases::store_document;
 use crate::documents::pdf;
 use crate::error::{AppError, AppResult};
 use crate::jobs::{self, BatchStep, JobStep, SoloStep};
@@ -58,13 +58,6 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn names(sv: &str, en: &str) -> Names {
-    Names {
-        sv: sv.to_owned(),
-        en: en.to_owned(),
-    }
-}
-
 /// The seeded IKE e-service: administrators may edit and republish it like any other.
 pub fn definition() -> EServiceDefinition {
     let options: Vec<_> = MUNICIPALITIES
@@ -74,8 +67,8 @@ pub fn definition() -> EServiceDefinition {
     serde_json::from_value(serde_json::json!({
         "code": CASE_TYPE,
         "version": 1,
-        "title": names("Ansökan om studier i en annan kommun (IKE)", "Studying in another municipality (IKE)"),
-        "description": names(
+        "title": Names::new("Ansökan om studier i en annan kommun (IKE)", "Studying in another municipality (IKE)"),
+        "description": Names::new(
             "För dig som är 18 år eller äldre och vill läsa en kurs hos en anordnare i en annan kommun. Kommunen betalar då din utbildning.",
             "For students aged 18 or more who want to take a course at a provider in another municipality. The municipality then pays for your education.",
         ),
@@ -84,28 +77,28 @@ pub fn definition() -> EServiceDefinition {
         "intake": { "mode": "new_case", "case_type": CASE_TYPE },
         "steps": [
             {
-                "title": names("Utbildningen", "The education"),
+                "title": Names::new("Utbildningen", "The education"),
                 "fields": [
                     { "key": "municipality", "type": "choice", "required": true,
-                      "label": names("Kommun där du vill studera", "Municipality where you want to study"),
+                      "label": Names::new("Kommun där du vill studera", "Municipality where you want to study"),
                       "options": options },
                     { "key": "provider", "type": "text", "required": true, "max_length": 200,
-                      "label": names("Utbildningsanordnare", "Education provider") },
+                      "label": Names::new("Utbildningsanordnare", "Education provider") },
                     { "key": "course", "type": "text", "required": true, "max_length": 200,
-                      "label": names("Kurs eller program", "Course or programme") },
+                      "label": Names::new("Kurs eller program", "Course or programme") },
                     { "key": "period", "type": "date_range", "required": true,
-                      "label": names("Studieperiod", "Study period") },
+                      "label": Names::new("Studieperiod", "Study period") },
                 ]
             },
             {
-                "title": names("Motivering", "Your reasons"),
+                "title": Names::new("Motivering", "Your reasons"),
                 "fields": [
                     { "key": "motivation", "type": "textarea", "required": true, "max_length": 4000,
-                      "label": names("Varför vill du studera i den andra kommunen?", "Why do you want to study in the other municipality?") },
+                      "label": Names::new("Varför vill du studera i den andra kommunen?", "Why do you want to study in the other municipality?") },
                     { "key": "attachments", "type": "attachment", "required": false, "max_files": 5,
-                      "label": names("Bilagor (t.ex. antagningsbesked)", "Attachments (e.g. letter of admission)") },
+                      "label": Names::new("Bilagor (t.ex. antagningsbesked)", "Attachments (e.g. letter of admission)") },
                     { "key": "truthful", "type": "declaration", "required": true,
-                      "label": names("Jag intygar att uppgifterna är riktiga", "I confirm that the information is correct") },
+                      "label": Names::new("Jag intygar att uppgifterna är riktiga", "I confirm that the information is correct") },
                 ]
             }
         ]
@@ -202,7 +195,7 @@ impl CaseProcess for IkeProcess {
     }
 
     fn decision_hint(&self) -> Option<Names> {
-        Some(names(
+        Some(Names::new(
             "Beslutet hänvisar till skollagen 20 kap. När du har beslutat skapas beslutsbrevet, beslutet \
              förs in i registret och diarieförs, den studerande får besked och, vid bifall, får den \
              andra kommunen ett meddelande.",
@@ -247,11 +240,7 @@ impl CaseProcess for IkeProcess {
 
 /// The application and, for staff who see the student, what the register said.
 fn facts(application: &store::ApplicationRow, with_register: bool) -> Vec<CaseFact> {
-    let fact = |key: &str, sv: &str, en: &str, value| CaseFact {
-        key: key.to_owned(),
-        label: names(sv, en),
-        value,
-    };
+    let fact = CaseFact::new;
     let text = |text: &str| FactValue::Text {
         text: text.to_owned(),
     };

@@ -28,7 +28,7 @@ use crate::error::{AppError, AppResult, Json, Path};
 use crate::jobs::{JobStep, SoloStep};
 use crate::state::AppState;
 use crate::store::applications::{self as store, LeaveRow, NewLeave};
-use crate::store::cases::{self as case_store, CaseRow, NewCase, NewDecision, NewDocument};
+use crate::store::cases::{self as case_store, CaseRow, NewCase, NewDecision};
 use crate::store::register as register_store;
 use crate::store::{Tx, messages};
 use crate::{clock, jobs, municipality};
@@ -184,7 +184,7 @@ pub async fn submit(
     })
     .await
     .map_err(anyhow::Error::from)??;
-    store_document(
+    cases::store_document(
         &state,
         &mut tx,
         case_id,
@@ -197,7 +197,7 @@ pub async fn submit(
     )
     .await?;
     if let Some(verified) = attachment {
-        store_document(
+        cases::store_document(
             &state,
             &mut tx,
             case_id,
@@ -394,46 +394,6 @@ fn looks_like_extension(extension: &str) -> bool {
     (1..=6).contains(&extension.len())
         && extension.bytes().all(|b| b.is_ascii_alphanumeric())
         && extension.bytes().any(|b| b.is_ascii_alphabetic())
-}
-
-/// Stores a file as the case's next document and records it in the history; returns its
-/// position (its journal number is the case number with it).
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn store_document(
-    state: &AppState,
-    tx: &mut Tx,
-    case_id: Uuid,
-    document_type: &str,
-    title: &str,
-    file_name: &str,
-    media_type: &str,
-    bytes: Vec<u8>,
-    created_by: Option<Uuid>,
-) -> anyhow::Result<i32> {
-    let stored = state.blobs.put(bytes).await?;
-    let document = NewDocument {
-        case_id,
-        document_type,
-        title,
-        file_name,
-        media_type,
-        size: stored.size,
-        sha256: &stored.sha256,
-        blob_key: &stored.key,
-        created_by,
-    };
-    let (_, position) = case_store::add_document(tx, &document, clock::now()).await?;
-    case_store::record_event(
-        tx,
-        case_id,
-        created_by,
-        "document",
-        None,
-        title,
-        clock::now(),
-    )
-    .await?;
-    Ok(position)
 }
 
 async fn enqueue_route(tx: &mut Tx, case_id: Uuid) -> sqlx::Result<()> {
@@ -683,14 +643,7 @@ impl CaseProcess for LeaveProcess {
 
 /// The period, its school days and, where the reader may read it, the reason.
 fn facts(leave: &LeaveRow, with_reason: bool) -> Vec<CaseFact> {
-    let fact = |key: &str, sv: &str, en: &str, value| CaseFact {
-        key: key.to_owned(),
-        label: Names {
-            sv: sv.to_owned(),
-            en: en.to_owned(),
-        },
-        value,
-    };
+    let fact = CaseFact::new;
     let mut facts = vec![
         fact(
             "period",
@@ -891,7 +844,7 @@ async fn finish(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {
         )
         .await?;
     }
-    store_document(
+    cases::store_document(
         state,
         &mut tx,
         case_id,
