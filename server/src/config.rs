@@ -43,6 +43,9 @@ pub struct Config {
     /// How many days back a teacher may still change a lesson's marks; after that only the
     /// school's principal (`SKOLFLYT_ATTENDANCE_EDIT_DAYS`).
     pub attendance_edit_days: u32,
+    /// How long after a register with unexcused absence the family's notice waits, so that a
+    /// correction right after cancels it (`SKOLFLYT_ABSENCE_NOTICE_DELAY_SECONDS`).
+    pub absence_notice_delay_seconds: u32,
 }
 
 /// The municipality's name, organisation number, postal address, registry e-mail and logo, as
@@ -109,6 +112,7 @@ impl Default for Config {
             job_retention_days: 30,
             municipality: MunicipalityProfile::default(),
             attendance_edit_days: 7,
+            absence_notice_delay_seconds: 600,
         }
     }
 }
@@ -188,6 +192,14 @@ impl Config {
         anyhow::ensure!(
             config.attendance_edit_days <= 366,
             "SKOLFLYT_ATTENDANCE_EDIT_DAYS must be between 0 and 366"
+        );
+        parse(
+            "SKOLFLYT_ABSENCE_NOTICE_DELAY_SECONDS",
+            &mut config.absence_notice_delay_seconds,
+        )?;
+        anyhow::ensure!(
+            config.absence_notice_delay_seconds <= 86_400,
+            "SKOLFLYT_ABSENCE_NOTICE_DELAY_SECONDS must be between 0 and 86400"
         );
         config.municipality = MunicipalityProfile {
             name: var("SKOLFLYT_MUNICIPALITY_NAME"),

@@ -6,6 +6,7 @@
 
 mod names;
 mod plan;
+mod timetable;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,7 +16,7 @@ use shared::personal_number::age_on;
 use uuid::Uuid;
 
 use crate::auth::password;
-use crate::store::{Db, Tx, follow_ups};
+use crate::store::{Db, DbKind, Tx, attendance, follow_ups};
 use crate::{with_db, with_tx};
 
 pub use plan::MIN_PUPILS;
@@ -56,6 +57,8 @@ pub struct DemoSummary {
     pub groups: u64,
     pub placements: u64,
     pub accounts: u64,
+    /// Lessons of the timetable in the term around the demo's day.
+    pub lessons: u64,
 }
 
 /// Fills an empty register with the demo municipality, in one transaction.
@@ -83,7 +86,9 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> anyhow::Result<DemoSumm
         Ok((plan, hashes))
     })
     .await??;
-    insert(&mut tx, &plan, &hashes, Utc::now()).await?;
+    let now = Utc::now();
+    insert(&mut tx, &plan, &hashes, now).await?;
+    let lessons = lessons(&mut tx, db.kind(), today, now).await?;
     tx.commit().await?;
     teams(db).await?;
     Ok(DemoSummary {
@@ -95,6 +100,7 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> anyhow::Result<DemoSumm
         groups: plan.groups.len() as u64,
         placements: plan.placements.len() as u64,
         accounts: plan.logins.len() as u64,
+        lessons,
     })
 }
 
@@ -365,8 +371,55 @@ async fn insert(
                     .push_bind(*position);
             }
         );
+        insert_rows!(
+            conn,
+            "INSERT INTO timetable_slots (id, group_id, weekday, start_time, end_time, \
+             subject_code, subject, room, valid_from, valid_to, created_at, updated_at) ",
+            plan.slots,
+            |b, s| {
+                b.push_bind(s.id)
+                    .push_bind(s.group_id)
+                    .push_bind(i32::try_from(s.weekday).unwrap_or(1))
+                    .push_bind(s.start_time)
+                    .push_bind(s.end_time)
+                    .push_bind(s.subject_code)
+                    .push_bind(s.subject)
+                    .push_bind(s.room.as_str())
+                    .push_bind(s.valid_from)
+                    .push_bind(None::<NaiveDate>)
+                    .push_bind(now)
+                    .push_bind(now);
+            }
+        );
+        let slot_teachers: Vec<(Uuid, Uuid)> = plan
+            .slots
+            .iter()
+            .flat_map(|s| s.teachers.iter().map(|t| (s.id, *t)))
+            .collect();
+        insert_rows!(
+            conn,
+            "INSERT INTO timetable_slot_teachers (slot_id, person_id) ",
+            slot_teachers,
+            |b, row| {
+                b.push_bind(row.0).push_bind(row.1);
+            }
+        );
     });
     Ok(())
+}
+
+/// The lessons of the timetable on every school day of the term around `today`.
+async fn lessons(
+    tx: &mut Tx,
+    kind: DbKind,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u64> {
+    let Some(term) = attendance::term_around(tx, today).await? else {
+        return Ok(0);
+    };
+    let days = attendance::school_days(tx, term.start_date, term.end_date).await?;
+    Ok(attendance::generate_lessons(tx, kind, &days, now).await?)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod applications;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod cases;

@@ -14,6 +14,7 @@ use utoipa::OpenApi;
         (name = "register", description = "Pupils, units and groups within the reader's reach"),
         (name = "cases", description = "Case handling: distribution, owners, subtasks, decisions, documents"),
         (name = "applications", description = "E-services, My cases and the inbox"),
+        (name = "attendance", description = "Lessons, the register per lesson, reopenings and a pupil's attendance"),
         (name = "audit", description = "The access log as the people in it see it (GDPR art. 15)"),
         (name = "follow_ups", description = "Exceptions, tasks and notifications; teams"),
         (name = "jobs", description = "Automation for operators: schedules and the job queue"),

@@ -3,6 +3,7 @@
 //! job runner and the case core learn of it from the registries, never by name.
 
 use crate::applications::{ike, leave};
+use crate::attendance::notices;
 use crate::cases::process::CaseProcesses;
 use crate::follow_ups::subscriptions;
 use crate::jobs::schedules;
@@ -25,7 +26,8 @@ pub fn job_steps() -> JobSteps {
         .solo::<leave::Finish>()
         .batch::<ike::ReadRegister>()
         .solo::<ike::Finish>()
-        .solo::<ike::NotifyMunicipality>();
+        .solo::<ike::NotifyMunicipality>()
+        .batch::<notices::AbsenceNotice>();
     schedules::register(&mut steps);
     steps
 }

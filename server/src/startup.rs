@@ -20,8 +20,8 @@ use crate::pagination::CursorKey;
 use crate::state::AppState;
 use crate::store::{self, Db};
 use crate::{
-    applications, audit, auth, cases, clock, e_services, error, follow_ups, jobs, messages,
-    openapi, register, registry,
+    applications, attendance, audit, auth, cases, clock, e_services, error, follow_ups, jobs,
+    messages, openapi, register, registry,
 };
 
 pub struct Application {
@@ -118,6 +118,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(register::router())
                 .merge(cases::router())
                 .merge(applications::router())
+                .merge(attendance::router())
                 .merge(e_services::router())
                 .merge(audit::router())
                 .merge(jobs::router())

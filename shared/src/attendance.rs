@@ -34,6 +34,9 @@ pub struct Lesson {
     pub minutes: i32,
     pub teachers: Vec<NamedRef>,
     pub register: RegisterState,
+    /// A mark has been changed after the register was first taken (the register is
+    /// "changed" rather than just "taken").
+    pub changed: bool,
 }
 
 /// A reason for absence from the municipality's list; `valid` reasons excuse the absence.
@@ -75,6 +78,9 @@ pub struct LessonRegister {
     pub marks: Vec<AttendanceMark>,
     /// Whether the signed-in user may still change the marks (editing window, principal).
     pub editable: bool,
+    /// The last day the signed-in teacher may change the marks (the editing window, or a
+    /// principal's reopening); `None` for a principal, who may always.
+    pub editable_until: Option<NaiveDate>,
     pub reasons: Vec<AbsenceReason>,
 }
 
@@ -227,6 +233,40 @@ pub struct PupilAttendance {
     pub to: NaiveDate,
     pub lessons: Vec<PupilLesson>,
     pub totals: AttendanceTotals,
+}
+
+/// One change to a mark in the lesson's history (`GET /api/lessons/{id}/attendance/history`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LessonChange {
+    pub pupil: PupilRef,
+    pub version: i32,
+    /// `teacher` or `principal`: the teacher's marks and the office's changes kept apart.
+    pub source: String,
+    pub changed_by: NamedRef,
+    pub changed_at: DateTime<Utc>,
+    /// `None` for the first mark.
+    pub from: Option<MarkMinutes>,
+    pub to: MarkMinutes,
+}
+
+/// `POST /api/lessons/{id}/reopenings`: the principal lets a teacher of the lesson change its
+/// marks after the editing window, until `until` (inclusive, at most 30 days ahead).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReopenInput {
+    pub person_id: Uuid,
+    pub until: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reopening {
+    pub lesson_id: Uuid,
+    pub person: NamedRef,
+    pub until: NaiveDate,
+    pub reopened_by: NamedRef,
+    pub reopened_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use shared::personal_number::PersonalNumber;
 use uuid::Uuid;
 
 use super::names;
+use super::timetable::{self, Class, Slot, Staffing};
 
 /// Fewer pupils cannot populate every relation the demo logins promise.
 pub const MIN_PUPILS: u32 = 60;
@@ -116,6 +117,8 @@ pub struct Plan {
     pub duties: Vec<Duty>,
     pub placements: Vec<Placement>,
     pub logins: Vec<Login>,
+    /// The weekly timetable of every grundskola class.
+    pub slots: Vec<Slot>,
     pub pupils: u64,
     pub guardians: u64,
     pub staff: u64,
@@ -315,7 +318,48 @@ pub fn build_with_logins(
             person_id,
         });
     }
+    // Last, so that nothing above depends on it; its own stream orders the weeks.
+    let mut weeks = ChaCha8Rng::seed_from_u64(seed);
+    weeks.set_stream(2);
+    for school in &org.grundskolor {
+        let classes: Vec<Class> = b
+            .plan
+            .groups
+            .iter()
+            .filter(|g| g.unit_id == school.grundskola && g.kind == "class")
+            .map(|g| Class {
+                group_id: g.id,
+                year: g.school_year.unwrap_or(0),
+                teachers: b
+                    .plan
+                    .duties
+                    .iter()
+                    .filter(|d| d.duty == "teacher" && d.group_id == Some(g.id))
+                    .map(|d| d.person_id)
+                    .collect(),
+                valid_from: g.valid_from,
+            })
+            .collect();
+        let slots = timetable::schedule(&classes, &mut weeks, &mut b)?;
+        b.plan.slots.extend(slots);
+    }
     Ok(b.plan)
+}
+
+impl Staffing for Builder {
+    fn id(&mut self) -> Uuid {
+        Builder::id(self)
+    }
+
+    fn subject_teacher(&mut self, group: Uuid, since: NaiveDate) -> anyhow::Result<Uuid> {
+        let teacher = self.staff_person()?;
+        self.duty(teacher, "teacher", None, Some(group), since);
+        Ok(teacher)
+    }
+
+    fn teacher_duty(&mut self, teacher: Uuid, group: Uuid, since: NaiveDate) {
+        self.duty(teacher, "teacher", None, Some(group), since);
+    }
 }
 
 /// guardian1's family: two grundskola pupils with two guardians, at the first municipal school.
@@ -1486,8 +1530,26 @@ mod tests {
                 .filter(|d| d.group_id == Some(class.id))
                 .collect();
             assert_eq!(duties.iter().filter(|d| d.duty == "mentor").count(), 1);
+            // One or two class teachers, and the subject teachers of its timetable.
             let teachers = duties.iter().filter(|d| d.duty == "teacher").count();
-            assert!((1..=2).contains(&teachers));
+            assert!(teachers >= 1);
+            let lessons: Vec<&Slot> = plan
+                .slots
+                .iter()
+                .filter(|s| s.group_id == class.id)
+                .collect();
+            let year = class.school_year.unwrap();
+            assert_eq!(
+                lessons.len(),
+                timetable::lessons_per_week(year),
+                "{}",
+                class.name
+            );
+            assert!(lessons.iter().all(|s| {
+                duties
+                    .iter()
+                    .any(|d| d.duty == "teacher" && d.person_id == s.teachers[0])
+            }));
         }
         let share = independent_pupils as f64 / class_pupils as f64;
         assert!(

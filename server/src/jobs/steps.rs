@@ -65,6 +65,23 @@ pub async fn enqueue<S: JobStep>(tx: &mut Tx, step: &S) -> sqlx::Result<()> {
     enqueue_kind(tx, S::KIND, step, step.key(), MAX_ATTEMPTS).await
 }
 
+/// Enqueues a step that waits until `run_after` (a notice that a correction may cancel).
+pub async fn enqueue_at<S: JobStep>(
+    tx: &mut Tx,
+    step: &S,
+    run_after: chrono::DateTime<chrono::Utc>,
+) -> sqlx::Result<()> {
+    let payload = serde_json::to_string(step).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let job = job_store::NewJob {
+        kind: S::KIND,
+        payload,
+        idempotency_key: step.key(),
+        run_after,
+        max_attempts: MAX_ATTEMPTS,
+    };
+    job_store::enqueue(tx, &job, clock::now()).await
+}
+
 /// Enqueues a payload under a kind named by data (a schedule's `job_kind`).
 pub async fn enqueue_kind<P: Serialize>(
     tx: &mut Tx,

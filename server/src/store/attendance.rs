@@ -131,10 +131,14 @@ pub struct LessonRow {
     pub start_time: NaiveTime,
     pub end_time: NaiveTime,
     pub register_taken_at: Option<DateTime<Utc>>,
+    /// 1 when a mark has been changed after it was first saved.
+    pub changed: i32,
 }
 
 const LESSON_COLUMNS: &str = "l.id, l.group_id, gr.name AS group_name, u.parent_id AS school_id, \
-    l.subject_code, l.subject, l.room, l.date, l.start_time, l.end_time, l.register_taken_at";
+    l.subject_code, l.subject, l.room, l.date, l.start_time, l.end_time, l.register_taken_at, \
+    CASE WHEN EXISTS (SELECT 1 FROM attendance_marks c WHERE c.lesson_id = l.id AND c.version > 1) \
+         THEN 1 ELSE 0 END AS changed";
 const LESSON_JOINS: &str = "lessons l JOIN groups gr ON gr.id = l.group_id \
     JOIN organisations u ON u.id = gr.unit_id";
 
@@ -222,10 +226,14 @@ pub async fn relation(
     })
 }
 
-/// The members of a group on a date (effective-dated membership).
-pub async fn members_on(db: &Db, group: Uuid, date: NaiveDate) -> sqlx::Result<Vec<Uuid>> {
-    with_db!(db, |pool| sqlx::query_scalar(
-        "SELECT m.person_id FROM group_memberships m JOIN persons p ON p.id = m.person_id \
+/// A member of a group: (id, given name, family name).
+pub type MemberRow = (Uuid, String, String);
+
+/// The members of a group on a date (effective-dated membership), by name.
+pub async fn members_on(db: &Db, group: Uuid, date: NaiveDate) -> sqlx::Result<Vec<MemberRow>> {
+    with_db!(db, |pool| sqlx::query_as(
+        "SELECT m.person_id, p.given_name, p.family_name FROM group_memberships m \
+           JOIN persons p ON p.id = m.person_id \
          WHERE m.group_id = $1 AND m.valid_from <= $2 AND (m.valid_to IS NULL OR m.valid_to >= $2) \
          ORDER BY p.family_name, p.given_name, p.id"
     )
@@ -233,29 +241,6 @@ pub async fn members_on(db: &Db, group: Uuid, date: NaiveDate) -> sqlx::Result<V
     .bind(date)
     .fetch_all(pool)
     .await)
-}
-
-/// Of `pupils`, those with a granted leave covering `date`.
-pub async fn on_granted_leave(
-    db: &Db,
-    pupils: &[Uuid],
-    date: NaiveDate,
-) -> sqlx::Result<Vec<Uuid>> {
-    if pupils.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT DISTINCT person_id FROM absences WHERE kind = 'granted_leave' \
-         AND from_date <= $1 AND to_date >= $1 AND person_id IN ({})",
-        placeholders(2, pupils.len())
-    );
-    with_db!(db, |pool| {
-        let mut query = sqlx::query_scalar(&sql).bind(date);
-        for id in pupils {
-            query = query.bind(*id);
-        }
-        query.fetch_all(pool).await
-    })
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -503,17 +488,18 @@ pub async fn attendance_reach(
 ) -> sqlx::Result<AttendanceReach> {
     const ACTIVE_D: &str = "d.valid_from <= $3 AND (d.valid_to IS NULL OR d.valid_to >= $3)";
     const ACTIVE_M: &str = "m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to >= $3)";
+    // The branch with a group id first: PostgreSQL types a UNION's NULLs from the left.
     let sql = format!(
-        "SELECT 'full', NULL FROM persons p WHERE p.id = $2 AND $1 = $2 \
+        "SELECT CASE WHEN d.duty = 'mentor' THEN 'full' ELSE 'teacher' END, m.group_id \
+           FROM duties d JOIN group_memberships m ON m.group_id = d.group_id \
+          WHERE d.person_id = $1 AND m.person_id = $2 AND d.duty IN ('teacher', 'mentor') \
+            AND {ACTIVE_D} AND {ACTIVE_M} \
+         UNION ALL \
+         SELECT 'full', NULL FROM persons p WHERE p.id = $2 AND $1 = $2 \
          UNION ALL \
          SELECT 'full', NULL FROM guardianships g JOIN persons c ON c.id = g.child_id \
           WHERE g.guardian_id = $1 AND g.child_id = $2 AND c.birth_date > $4 \
             AND g.valid_from <= $3 AND (g.valid_to IS NULL OR g.valid_to >= $3) \
-         UNION ALL \
-         SELECT CASE WHEN d.duty = 'mentor' THEN 'full' ELSE 'teacher' END, m.group_id \
-           FROM duties d JOIN group_memberships m ON m.group_id = d.group_id \
-          WHERE d.person_id = $1 AND m.person_id = $2 AND d.duty IN ('teacher', 'mentor') \
-            AND {ACTIVE_D} AND {ACTIVE_M} \
          UNION ALL \
          SELECT 'full', NULL FROM duties d \
            JOIN organisations s ON s.id = d.organisation_id OR s.parent_id = d.organisation_id \
@@ -581,4 +567,284 @@ pub async fn marks_of_pupil(
         .bind(to)
         .fetch_all(pool)
         .await)
+}
+
+/// Of `pupils`, those with a granted leave or a reported absence covering `date`, with its
+/// kind (`granted_leave` first where both cover the day).
+pub async fn absences_on(
+    db: &Db,
+    pupils: &[Uuid],
+    date: NaiveDate,
+) -> sqlx::Result<Vec<(Uuid, String)>> {
+    if pupils.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT DISTINCT person_id, kind FROM absences \
+         WHERE from_date <= $1 AND to_date >= $1 AND person_id IN ({}) ORDER BY person_id, kind",
+        placeholders(2, pupils.len())
+    );
+    with_db!(db, |pool| {
+        let mut query = sqlx::query_as(&sql).bind(date);
+        for id in pupils {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await
+    })
+}
+
+/// Until when the lesson's register is reopened for `person`, if it is.
+pub async fn reopened_until(
+    db: &Db,
+    lesson: Uuid,
+    person: Uuid,
+) -> sqlx::Result<Option<NaiveDate>> {
+    with_db!(db, |pool| sqlx::query_scalar(
+        "SELECT until FROM lesson_reopenings WHERE lesson_id = $1 AND person_id = $2"
+    )
+    .bind(lesson)
+    .bind(person)
+    .fetch_optional(pool)
+    .await)
+}
+
+/// Reopens the lesson's register for `person` until `until` (a later reopening replaces it).
+pub async fn reopen(
+    tx: &mut Tx,
+    lesson: Uuid,
+    person: Uuid,
+    until: NaiveDate,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO lesson_reopenings (lesson_id, person_id, until, reopened_by, reopened_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lesson_id, person_id) \
+             DO UPDATE SET until = excluded.until, reopened_by = excluded.reopened_by, \
+                           reopened_at = excluded.reopened_at",
+        )
+        .bind(lesson)
+        .bind(person)
+        .bind(until)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(drop)
+    })
+}
+
+/// A lesson outside the weekly timetable (a substitute lesson, an import; the tests' fixtures).
+pub struct NewLesson<'a> {
+    pub group_id: Uuid,
+    pub subject_code: &'a str,
+    pub subject: &'a str,
+    pub room: Option<&'a str>,
+    pub date: NaiveDate,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    pub teachers: &'a [Uuid],
+}
+
+pub async fn insert_lesson(
+    tx: &mut Tx,
+    lesson: &NewLesson<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO lessons (id, group_id, slot_id, subject_code, subject, room, date, \
+                                  start_time, end_time, cancelled, created_at, updated_at) \
+             VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, FALSE, $9, $9)",
+        )
+        .bind(id)
+        .bind(lesson.group_id)
+        .bind(lesson.subject_code)
+        .bind(lesson.subject)
+        .bind(lesson.room)
+        .bind(lesson.date)
+        .bind(lesson.start_time)
+        .bind(lesson.end_time)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(drop)
+    })?;
+    for teacher in lesson.teachers {
+        with_tx!(tx, |conn| {
+            sqlx::query("INSERT INTO lesson_teachers (lesson_id, person_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*teacher)
+                .execute(&mut *conn)
+                .await
+                .map(drop)
+        })?;
+    }
+    Ok(id)
+}
+
+/// One change to a mark, oldest first.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChangeRow {
+    pub pupil_id: Uuid,
+    pub version: i32,
+    pub source: String,
+    pub changed_by: Uuid,
+    pub changed_by_given: String,
+    pub changed_by_family: String,
+    pub changed_at: DateTime<Utc>,
+    pub from_attendance_minutes: Option<i32>,
+    pub from_valid_absence_minutes: Option<i32>,
+    pub from_invalid_absence_minutes: Option<i32>,
+    pub from_other_activity_minutes: Option<i32>,
+    pub from_reason: Option<String>,
+    pub to_attendance_minutes: i32,
+    pub to_valid_absence_minutes: i32,
+    pub to_invalid_absence_minutes: i32,
+    pub to_other_activity_minutes: i32,
+    pub to_reason: Option<String>,
+}
+
+pub async fn changes_of(db: &Db, lesson: Uuid) -> sqlx::Result<Vec<ChangeRow>> {
+    with_db!(db, |pool| sqlx::query_as(
+        "SELECT c.pupil_id, c.version, c.source, c.changed_by, p.given_name AS changed_by_given, \
+                p.family_name AS changed_by_family, c.changed_at, c.from_attendance_minutes, \
+                c.from_valid_absence_minutes, c.from_invalid_absence_minutes, \
+                c.from_other_activity_minutes, c.from_reason, c.to_attendance_minutes, \
+                c.to_valid_absence_minutes, c.to_invalid_absence_minutes, \
+                c.to_other_activity_minutes, c.to_reason \
+           FROM attendance_mark_changes c JOIN persons p ON p.id = c.changed_by \
+          WHERE c.lesson_id = $1 ORDER BY c.id"
+    )
+    .bind(lesson)
+    .fetch_all(pool)
+    .await)
+}
+
+/// One lesson of a day with the pupil's unexcused (invalid) absence in it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct InvalidAbsenceRow {
+    pub subject: String,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    pub invalid_absence_minutes: i32,
+}
+
+/// The pupil's lessons on `date` with invalid absence, by time.
+pub async fn invalid_absences_on(
+    tx: &mut Tx,
+    pupil: Uuid,
+    date: NaiveDate,
+) -> sqlx::Result<Vec<InvalidAbsenceRow>> {
+    with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT l.subject, l.start_time, l.end_time, a.invalid_absence_minutes \
+           FROM attendance_marks a JOIN lessons l ON l.id = a.lesson_id \
+          WHERE a.pupil_id = $1 AND l.date = $2 AND a.invalid_absence_minutes > 0 \
+            AND NOT l.cancelled \
+          ORDER BY l.start_time, l.id"
+    )
+    .bind(pupil)
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await)
+}
+
+/// What the family was last told about the pupil's day: (content, notices sent).
+pub async fn notice_of(
+    tx: &mut Tx,
+    pupil: Uuid,
+    date: NaiveDate,
+) -> sqlx::Result<Option<(String, i32)>> {
+    with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT content, notices FROM absence_notices WHERE pupil_id = $1 AND date = $2"
+    )
+    .bind(pupil)
+    .bind(date)
+    .fetch_optional(&mut *conn)
+    .await)
+}
+
+/// Of `pupils`, those whose family has been told about `date`.
+pub async fn noticed_on(tx: &mut Tx, pupils: &[Uuid], date: NaiveDate) -> sqlx::Result<Vec<Uuid>> {
+    if pupils.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT pupil_id FROM absence_notices WHERE date = $1 AND pupil_id IN ({})",
+        placeholders(2, pupils.len())
+    );
+    with_tx!(tx, |conn| {
+        let mut query = sqlx::query_scalar(&sql).bind(date);
+        for id in pupils {
+            query = query.bind(*id);
+        }
+        query.fetch_all(&mut *conn).await
+    })
+}
+
+pub async fn record_notice(
+    tx: &mut Tx,
+    pupil: Uuid,
+    date: NaiveDate,
+    content: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO absence_notices (pupil_id, date, content, notices, sent_at) \
+         VALUES ($1, $2, $3, 1, $4) ON CONFLICT (pupil_id, date) \
+         DO UPDATE SET content = excluded.content, notices = absence_notices.notices + 1, \
+                       sent_at = excluded.sent_at"
+    )
+    .bind(pupil)
+    .bind(date)
+    .bind(content)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(drop))
+}
+
+/// Who is told about a pupil's absence, and how much the message may say.
+#[derive(Debug, Clone)]
+pub struct NoticeRecipients {
+    pub given_name: String,
+    pub protected_identity: bool,
+    /// The pupil themself when 18 or older on `today`, else the acting guardians.
+    pub persons: Vec<Uuid>,
+}
+
+pub async fn notice_recipients(
+    tx: &mut Tx,
+    pupil: Uuid,
+    today: NaiveDate,
+    adult_cutoff: NaiveDate,
+) -> sqlx::Result<Option<NoticeRecipients>> {
+    let person: Option<(String, bool, NaiveDate)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT given_name, protected_identity, birth_date FROM persons WHERE id = $1"
+    )
+    .bind(pupil)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    let Some((given_name, protected_identity, birth_date)) = person else {
+        return Ok(None);
+    };
+    let persons = if birth_date <= adult_cutoff {
+        vec![pupil]
+    } else {
+        with_tx!(tx, |conn| sqlx::query_scalar(
+            "SELECT guardian_id FROM guardianships WHERE child_id = $1 AND valid_from <= $2 \
+               AND (valid_to IS NULL OR valid_to >= $2) ORDER BY guardian_id"
+        )
+        .bind(pupil)
+        .bind(today)
+        .fetch_all(&mut *conn)
+        .await)?
+    };
+    Ok(Some(NoticeRecipients {
+        given_name,
+        protected_identity,
+        persons,
+    }))
 }

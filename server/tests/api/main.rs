@@ -6,6 +6,7 @@ mod helpers;
 
 mod access;
 mod applications;
+mod attendance;
 mod auth;
 mod cases;
 mod e_services;
