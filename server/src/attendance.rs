@@ -32,6 +32,7 @@ use crate::store::attendance::{
 use crate::store::register as register_store;
 
 pub mod notices;
+pub mod reports;
 
 /// How far ahead a principal may reopen a register for a teacher.
 const REOPEN_DAYS_MAX: u64 = 30;
@@ -45,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(lesson_history))
         .routes(routes!(reopen_lesson))
         .routes(routes!(pupil_attendance))
+        .merge(reports::router())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -200,10 +202,10 @@ async fn lesson_history(
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Vec<LessonChange>>> {
     let (row, _) = lesson_in_reach(&state, &user, id).await?;
-    let names: HashMap<Uuid, String> = store::members_on(&state.db, row.group_id, row.date)
+    let seen: HashMap<Uuid, PupilRef> = members_seen(&state, &user, &row)
         .await?
         .into_iter()
-        .map(|(id, given, family)| (id, format!("{given} {family}")))
+        .map(|pupil| (pupil.id, pupil))
         .collect();
     let changes = store::changes_of(&state.db, id).await?;
     let pupils: Vec<Uuid> = changes.iter().map(|c| c.pupil_id).collect();
@@ -219,12 +221,12 @@ async fn lesson_history(
         changes
             .into_iter()
             .map(|c| LessonChange {
-                pupil: PupilRef {
+                // A pupil who has left the group since keeps their place, unnamed.
+                pupil: seen.get(&c.pupil_id).cloned().unwrap_or(PupilRef {
                     id: c.pupil_id,
-                    // A pupil who has left the group since keeps their place, unnamed.
-                    masked: !names.contains_key(&c.pupil_id),
-                    name: names.get(&c.pupil_id).cloned(),
-                },
+                    masked: true,
+                    name: None,
+                }),
                 version: c.version,
                 source: c.source,
                 changed_by: NamedRef {
@@ -468,8 +470,8 @@ async fn register_of(
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
-    let members = store::members_on(&state.db, row.group_id, row.date).await?;
-    let ids: Vec<Uuid> = members.iter().map(|(id, ..)| *id).collect();
+    let members = members_seen(state, user, row).await?;
+    let ids: Vec<Uuid> = members.iter().map(|pupil| pupil.id).collect();
     let saved: HashMap<Uuid, MarkRow> = store::marks_of(&state.db, row.id)
         .await?
         .into_iter()
@@ -483,12 +485,8 @@ async fn register_of(
     let minutes = lesson.minutes;
     let marks = members
         .into_iter()
-        .map(|(id, given, family)| {
-            let pupil = PupilRef {
-                id,
-                masked: false,
-                name: Some(format!("{given} {family}")),
-            };
+        .map(|pupil| {
+            let id = pupil.id;
             match saved.get(&id) {
                 Some(mark) => AttendanceMark {
                     pupil,
@@ -546,6 +544,50 @@ async fn register_of(
             })
             .collect(),
     })
+}
+
+/// The group's members on the lesson's date as the reader may see them: a protected pupil
+/// without the reader's direct relation is masked, and listed last by id, so that neither the
+/// name nor its place in the alphabet shows.
+async fn members_seen(
+    state: &AppState,
+    user: &CurrentUser,
+    row: &LessonRow,
+) -> AppResult<Vec<PupilRef>> {
+    let members = store::members_on(&state.db, row.group_id, row.date).await?;
+    let protected: Vec<Uuid> = members
+        .iter()
+        .filter(|(.., protected)| *protected)
+        .map(|(id, ..)| *id)
+        .collect();
+    let direct: HashSet<Uuid> =
+        register_store::visible_pupils_among(&state.db, user.reader(), &protected)
+            .await?
+            .into_iter()
+            .filter(|pupil| !pupil.is_masked())
+            .map(|pupil| pupil.id)
+            .collect();
+    let (mut named, mut masked): (Vec<PupilRef>, Vec<PupilRef>) = members
+        .into_iter()
+        .map(|(id, given, family, protected)| {
+            if protected && !direct.contains(&id) {
+                PupilRef {
+                    id,
+                    masked: true,
+                    name: None,
+                }
+            } else {
+                PupilRef {
+                    id,
+                    masked: false,
+                    name: Some(format!("{given} {family}")),
+                }
+            }
+        })
+        .partition(|pupil| !pupil.masked);
+    masked.sort_by_key(|pupil| pupil.id);
+    named.append(&mut masked);
+    Ok(named)
 }
 
 /// Every problem of the marks at once, each naming the mark's field and the pupil.

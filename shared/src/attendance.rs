@@ -269,6 +269,37 @@ pub struct Reopening {
     pub reopened_at: DateTime<Utc>,
 }
 
+/// `POST /api/pupils/{id}/absence-reports`: a guardian reports their child absent (or an adult
+/// pupil themself), from today on; the lessons of those days are prefilled as valid absence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AbsenceReportInput {
+    pub from: NaiveDate,
+    /// The last day; `from` if omitted (sick today).
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    /// A short note for the school, without medical details; at most 300 characters.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The longest period one absence report covers, in days.
+pub const ABSENCE_REPORT_DAYS_MAX: i64 = 31;
+/// The longest note of an absence report, in characters.
+pub const ABSENCE_REPORT_NOTE_MAX: usize = 300;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AbsenceReport {
+    pub id: Uuid,
+    pub pupil_id: Uuid,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub note: Option<String>,
+    pub reported_by: Option<NamedRef>,
+    pub reported_at: DateTime<Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

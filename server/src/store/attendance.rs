@@ -226,13 +226,14 @@ pub async fn relation(
     })
 }
 
-/// A member of a group: (id, given name, family name).
-pub type MemberRow = (Uuid, String, String);
+/// A member of a group: (id, given name, family name, protected identity).
+pub type MemberRow = (Uuid, String, String, bool);
 
 /// The members of a group on a date (effective-dated membership), by name.
 pub async fn members_on(db: &Db, group: Uuid, date: NaiveDate) -> sqlx::Result<Vec<MemberRow>> {
     with_db!(db, |pool| sqlx::query_as(
-        "SELECT m.person_id, p.given_name, p.family_name FROM group_memberships m \
+        "SELECT m.person_id, p.given_name, p.family_name, p.protected_identity \
+           FROM group_memberships m \
            JOIN persons p ON p.id = m.person_id \
          WHERE m.group_id = $1 AND m.valid_from <= $2 AND (m.valid_to IS NULL OR m.valid_to >= $2) \
          ORDER BY p.family_name, p.given_name, p.id"
@@ -847,4 +848,90 @@ pub async fn notice_recipients(
         protected_identity,
         persons,
     }))
+}
+
+/// A reported absence: (id, pupil, from, to, note, reported by and their names, when).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AbsenceReportRow {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub from_date: NaiveDate,
+    pub to_date: NaiveDate,
+    pub note: Option<String>,
+    pub reported_by: Option<Uuid>,
+    pub reporter_given: Option<String>,
+    pub reporter_family: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+const REPORT_SELECT: &str = "SELECT a.id, a.person_id, a.from_date, a.to_date, a.note, \
+    a.reported_by, r.given_name AS reporter_given, r.family_name AS reporter_family, a.created_at \
+    FROM absences a LEFT JOIN persons r ON r.id = a.reported_by";
+
+/// The pupil's reported absences that end on or after `since`, by first day.
+pub async fn reports_of(
+    db: &Db,
+    pupil: Uuid,
+    since: NaiveDate,
+) -> sqlx::Result<Vec<AbsenceReportRow>> {
+    let sql = format!(
+        "{REPORT_SELECT} WHERE a.person_id = $1 AND a.kind = 'reported_absence' \
+           AND a.to_date >= $2 ORDER BY a.from_date, a.id"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(pupil)
+        .bind(since)
+        .fetch_all(pool)
+        .await)
+}
+
+/// A reported absence of the pupil overlapping `from`–`to`, if there is one.
+pub async fn overlapping_report(
+    tx: &mut Tx,
+    pupil: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Option<AbsenceReportRow>> {
+    let sql = format!(
+        "{REPORT_SELECT} WHERE a.person_id = $1 AND a.kind = 'reported_absence' \
+           AND a.from_date <= $3 AND a.to_date >= $2 ORDER BY a.from_date LIMIT 1"
+    );
+    with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(pupil)
+        .bind(from)
+        .bind(to)
+        .fetch_optional(&mut *conn)
+        .await)
+}
+
+pub struct NewReport<'a> {
+    pub pupil: Uuid,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub note: Option<&'a str>,
+    pub reported_by: Uuid,
+}
+
+pub async fn insert_report(
+    tx: &mut Tx,
+    report: &NewReport<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO absences (id, person_id, kind, from_date, to_date, case_id, reported_by, \
+                               note, created_at, updated_at) \
+         VALUES ($1, $2, 'reported_absence', $3, $4, NULL, $5, $6, $7, $7)"
+    )
+    .bind(id)
+    .bind(report.pupil)
+    .bind(report.from)
+    .bind(report.to)
+    .bind(report.reported_by)
+    .bind(report.note)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(drop))?;
+    Ok(id)
 }

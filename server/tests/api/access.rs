@@ -591,6 +591,7 @@ async fn every_get_endpoint_that_returns_a_pupil_logs_the_read(backend: Backend)
         .into_iter()
         .collect();
     let e_service = crate::e_services::saved_for_guardian1(&app, child).await;
+    let lesson = lesson_of(&app, child).await;
     let spec: Value = app.client().get_json("/api/openapi.json").await;
     let mut references = std::collections::BTreeSet::new();
     references_in(&spec, &mut references);
@@ -614,7 +615,8 @@ async fn every_get_endpoint_that_returns_a_pupil_logs_the_read(backend: Backend)
             .replace("/cases/{id}", &format!("/cases/{case}"))
             .replace("/follow-ups/{id}", &format!("/follow-ups/{follow_up}"))
             .replace("/e-services/{code}", &format!("/e-services/{e_service}"))
-            .replace("/case-types/{code}", "/case-types/ike");
+            .replace("/case-types/{code}", "/case-types/ike")
+            .replace("/lessons/{id}", &format!("/lessons/{lesson}"));
         if concrete.contains("/documents/") || concrete.ends_with("/pdf") {
             continue; // Files, not JSON; their reads are tested with the documents.
         }
@@ -762,6 +764,7 @@ async fn no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct
         )
         .await[0];
     let e_service = crate::e_services::saved_for_guardian1(&app, child).await;
+    let lesson = lesson_of(&app, child).await;
     let spec: Value = app.client().get_json("/api/openapi.json").await;
     let mut masked_readers = Vec::new();
     for account in &app.accounts {
@@ -786,7 +789,8 @@ async fn no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct
                 .replace("/cases/{id}", &format!("/cases/{case}"))
                 .replace("/follow-ups/{id}", &format!("/follow-ups/{follow_up}"))
                 .replace("/e-services/{code}", &format!("/e-services/{e_service}"))
-                .replace("/case-types/{code}", "/case-types/ike"),
+                .replace("/case-types/{code}", "/case-types/ike")
+                .replace("/lessons/{id}", &format!("/lessons/{lesson}")),
         ];
         if path.contains("{document_id}") {
             urls = documents
@@ -828,4 +832,18 @@ async fn no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct
         }
     }
     assert!(answers > 100, "only {answers} answers read");
+}
+
+/// A lesson of the pupil's class in the demo timetable, taken by one of its teachers.
+async fn lesson_of(app: &TestApp, pupil: Uuid) -> Uuid {
+    let lesson = *app
+        .query_ids_for(
+            "SELECT l.id FROM lessons l JOIN group_memberships m ON m.group_id = l.group_id \
+             WHERE m.person_id = $1 ORDER BY l.date, l.start_time, l.id",
+            pupil,
+        )
+        .await
+        .first()
+        .expect("the demo timetable has lessons for the pupil's class");
+    lesson
 }

@@ -24,6 +24,8 @@ on_both_databases!(
     unexcused_absence_is_told_once_a_day_and_a_later_change_as_a_correction,
     a_correction_inside_the_delay_sends_no_notice,
     an_adult_student_is_told_themself_and_a_protected_pupils_notice_names_no_lesson,
+    a_guardian_reports_absence_and_the_register_is_prefilled,
+    absence_reports_are_checked_and_only_the_family_reports,
 );
 
 /// A class taught by teacher1 (its mentor) with one of guardian1's children, and lessons of
@@ -884,13 +886,195 @@ async fn an_adult_student_is_told_themself_and_a_protected_pupils_notice_names_n
     .map(drop))
     .unwrap();
     let principal = app.login(&f.principal).await;
+    // A substitute teacher of the class (the lesson's teacher, without a duty for the class)
+    // sees the pupil masked and listed last; the mentor and the principal see the name.
+    let substitute = NewLessonAt {
+        group: f.class,
+        date: day,
+        teacher: app.account("teacher2").person_id,
+    }
+    .insert(&app)
+    .await;
+    let teacher2 = app.login("teacher2").await;
+    let read = register(&teacher2, substitute).await;
+    let last = read["marks"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["pupil"]["id"], json!(f.child));
+    assert_eq!(
+        (
+            last["pupil"]["masked"].clone(),
+            last["pupil"]["name"].clone()
+        ),
+        (json!(true), Value::Null)
+    );
+    for session in [&teacher, &principal] {
+        let read = register(session, f.yesterday).await;
+        assert_eq!(mark_of(&read, &json!(f.child))["pupil"]["masked"], false);
+    }
+    mark_invalid(&teacher2, substitute, f.child, 10).await;
+    let history = teacher2
+        .get_json(&format!("/api/lessons/{substitute}/attendance/history"))
+        .await;
+    let entry = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["pupil"]["id"] == json!(f.child))
+        .unwrap();
+    assert_eq!(entry["pupil"]["name"], Value::Null);
     mark_invalid(&principal, f.yesterday, f.child, 50).await;
+
     run_notice(&app, f.child, day).await;
     let told = notices(&app.login("guardian1").await).await;
     assert_eq!(told.len(), 1, "{told:?}");
     let body = &told[0].1;
-    assert!(body.contains("50 minuter"), "{body}");
+    assert!(body.contains("60 minuter"), "{body}");
     for secret in ["Matematik", "09:00", "B12", "Sal"] {
         assert!(!body.contains(secret), "{secret} in {body}");
     }
+}
+
+async fn a_guardian_reports_absence_and_the_register_is_prefilled(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = fixture(&app).await;
+    let guardian = app.login("guardian1").await;
+    let path = format!("/api/pupils/{}/absence-reports", f.child);
+    let response = guardian
+        .post_json(
+            &path,
+            json!({ "from": app.today, "to": app.today + Days::new(30), "note": "Feber" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(
+        report["reported_by"]["id"],
+        json!(app.account("guardian1").person_id)
+    );
+    assert_eq!(report["note"], "Feber");
+
+    // The other guardian sees it; the teacher's register for tomorrow is prefilled.
+    let other = app.login("guardian2").await;
+    let reports = other.get_json(&path).await;
+    assert_eq!(reports.as_array().unwrap().len(), 1);
+    assert_eq!(reports[0]["id"], report["id"]);
+    let teacher = app.login("teacher1").await;
+    let read = register(&teacher, f.tomorrow).await;
+    let mark = mark_of(&read, &json!(f.child));
+    assert_eq!(
+        (
+            mark["prefilled"].clone(),
+            mark["reason"].clone(),
+            mark["valid_absence_minutes"].clone()
+        ),
+        (json!(true), json!("reported_by_guardian"), json!(50))
+    );
+    // Yesterday's register is not touched by a report from today.
+    let yesterday = register(&teacher, f.yesterday).await;
+    assert_eq!(mark_of(&yesterday, &json!(f.child))["prefilled"], false);
+
+    // A second report over the same days is refused, naming the first.
+    let response = guardian
+        .post_json(&path, json!({ "from": app.today + Days::new(3) }))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        field_codes(&body),
+        vec![("from".to_owned(), "overlaps_report".to_owned())]
+    );
+
+    // An adult student reports their own absence.
+    let student = app.login("pupil1").await;
+    let own = format!(
+        "/api/pupils/{}/absence-reports",
+        app.account("pupil1").person_id
+    );
+    let response = student
+        .post_json(
+            &own,
+            json!({ "from": app.today, "to": app.today + Days::new(30) }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let entries = audit::entries_for_subject(&app.db, f.child).await.unwrap();
+    let reader = app.account("guardian2").person_id;
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "attendance.reports" && e.actor_person_id == reader)
+    );
+}
+
+async fn absence_reports_are_checked_and_only_the_family_reports(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = fixture(&app).await;
+    let path = format!("/api/pupils/{}/absence-reports", f.child);
+    let body = json!({ "from": app.today, "to": app.today + Days::new(2) });
+    for username in ["guardian3", "teacher1", "case_worker1", "pupil1", "admin1"] {
+        let session = app.login(username).await;
+        assert_eq!(
+            session.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{username}"
+        );
+        let response = session.post_json(&path, body.clone()).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{username}");
+    }
+    let guardian = app.login("guardian1").await;
+    for (input, field, code) in [
+        (
+            json!({ "from": app.today - Days::new(1) }),
+            "from",
+            "in_the_past",
+        ),
+        (
+            json!({ "from": app.today + Days::new(2), "to": app.today }),
+            "to",
+            "before_from",
+        ),
+        (
+            json!({ "from": app.today, "to": app.today + Days::new(40) }),
+            "to",
+            "too_long",
+        ),
+        (
+            json!({ "from": app.today, "to": app.today + Days::new(30), "note": "x".repeat(301) }),
+            "note",
+            "too_long",
+        ),
+        (
+            json!({ "from": app.today, "to": app.today + Days::new(30), "note": "a\u{7}b" }),
+            "note",
+            "control_characters",
+        ),
+    ] {
+        let response = guardian.post_json(&path, input.clone()).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{input}"
+        );
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            field_codes(&body).contains(&(field.to_owned(), code.to_owned())),
+            "{input}: {body}"
+        );
+    }
+    // Christmas Day alone (a holiday, whatever the weekday) has no school day.
+    let christmas = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+    if christmas >= app.today {
+        let response = guardian
+            .post_json(&path, json!({ "from": christmas }))
+            .await;
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            field_codes(&body),
+            vec![("to".to_owned(), "no_school_day".to_owned())]
+        );
+    }
+    let reports = guardian.get_json(&path).await;
+    assert!(
+        reports.as_array().unwrap().is_empty(),
+        "nothing half-written"
+    );
 }
