@@ -33,6 +33,7 @@ use crate::store::register as register_store;
 
 pub mod notices;
 pub mod reports;
+pub mod statistics;
 
 /// How far ahead a principal may reopen a register for a teacher.
 const REOPEN_DAYS_MAX: u64 = 30;
@@ -47,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reopen_lesson))
         .routes(routes!(pupil_attendance))
         .merge(reports::router())
+        .merge(statistics::router())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -192,15 +192,8 @@ impl AttendanceTotals {
             }
             None => self.unmarked_minutes += i64::from(minutes),
         }
-        let percent = |part: i64| {
-            if self.offered_minutes == 0 {
-                0.0
-            } else {
-                (part as f64 * 1000.0 / self.offered_minutes as f64).round() / 10.0
-            }
-        };
-        self.valid_absence_percent = percent(self.valid_absence_minutes);
-        self.invalid_absence_percent = percent(self.invalid_absence_minutes);
+        self.valid_absence_percent = percent(self.valid_absence_minutes, self.offered_minutes);
+        self.invalid_absence_percent = percent(self.invalid_absence_minutes, self.offered_minutes);
     }
 }
 
@@ -298,6 +291,69 @@ pub struct AbsenceReport {
     pub note: Option<String>,
     pub reported_by: Option<NamedRef>,
     pub reported_at: DateTime<Utc>,
+}
+
+/// One pupil's attendance in one group and month: SS 12000 AggregatedAttendance (activity =
+/// the group, student, start and end of the month, offered time, attendance, valid and invalid
+/// absence, other activity), in minutes. Only lessons that have begun count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AggregatedAttendance {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub group: NamedRef,
+    /// A protected pupil is masked for a reader without a direct relation.
+    pub student: PupilRef,
+    pub lessons: i64,
+    pub offered_minutes: i64,
+    pub attendance_minutes: i64,
+    pub valid_absence_minutes: i64,
+    pub invalid_absence_minutes: i64,
+    pub other_activity_minutes: i64,
+    /// Offered minutes of lessons whose register has no mark for the pupil yet.
+    pub unmarked_minutes: i64,
+    pub valid_absence_percent: f64,
+    pub invalid_absence_percent: f64,
+}
+
+/// A group's month: the sum of its pupils' rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupMonth {
+    pub month: String,
+    pub group: NamedRef,
+    pub pupils: i64,
+    pub offered_minutes: i64,
+    pub attendance_minutes: i64,
+    pub valid_absence_minutes: i64,
+    pub invalid_absence_minutes: i64,
+    pub other_activity_minutes: i64,
+    pub unmarked_minutes: i64,
+    pub valid_absence_percent: f64,
+    pub invalid_absence_percent: f64,
+}
+
+/// `GET /api/statistics/attendance`: a unit's attendance per group, pupil and month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceStatistics {
+    pub unit: NamedRef,
+    pub school_form: String,
+    pub from: String,
+    pub to: String,
+    pub groups: Vec<GroupMonth>,
+    pub rows: Vec<AggregatedAttendance>,
+}
+
+/// A share of offered minutes in per cent, one decimal.
+pub fn percent(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
 }
 
 #[cfg(test)]

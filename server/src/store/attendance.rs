@@ -935,3 +935,109 @@ pub async fn insert_report(
     .map(drop))?;
     Ok(id)
 }
+
+/// One pupil's attendance in one group and month (SS 12000 AggregatedAttendance): minutes of
+/// the lessons that had begun by `now`, and of their marks.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AggregateRow {
+    pub month: String,
+    pub group_id: Uuid,
+    pub group_name: String,
+    pub pupil_id: Uuid,
+    pub given_name: String,
+    pub family_name: String,
+    pub protected_identity: bool,
+    pub lessons: i64,
+    pub offered_minutes: i64,
+    pub attendance_minutes: i64,
+    pub valid_absence_minutes: i64,
+    pub invalid_absence_minutes: i64,
+    pub other_activity_minutes: i64,
+    pub unmarked_minutes: i64,
+}
+
+/// The unit's attendance per group, pupil and month from `from` to `to` (days), set-based.
+#[allow(clippy::too_many_arguments)]
+pub async fn aggregates(
+    db: &Db,
+    unit: Uuid,
+    group: Option<Uuid>,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+    time: NaiveTime,
+) -> sqlx::Result<Vec<AggregateRow>> {
+    let minutes = match db.kind() {
+        DbKind::Sqlite => {
+            "CAST((strftime('%s', l.end_time) - strftime('%s', l.start_time)) / 60 AS INTEGER)"
+        }
+        DbKind::Postgres => "CAST(EXTRACT(EPOCH FROM (l.end_time - l.start_time)) / 60 AS INTEGER)",
+    };
+    let sql = format!(
+        "SELECT SUBSTR(CAST(l.date AS TEXT), 1, 7) AS month, gr.id AS group_id, \
+                gr.name AS group_name, p.id AS pupil_id, p.given_name, p.family_name, \
+                p.protected_identity, COUNT(*) AS lessons, \
+                CAST(SUM({minutes}) AS BIGINT) AS offered_minutes, \
+                CAST(SUM(COALESCE(a.attendance_minutes, 0)) AS BIGINT) AS attendance_minutes, \
+                CAST(SUM(COALESCE(a.valid_absence_minutes, 0)) AS BIGINT) AS valid_absence_minutes, \
+                CAST(SUM(COALESCE(a.invalid_absence_minutes, 0)) AS BIGINT) AS invalid_absence_minutes, \
+                CAST(SUM(COALESCE(a.other_activity_minutes, 0)) AS BIGINT) AS other_activity_minutes, \
+                CAST(SUM(CASE WHEN a.lesson_id IS NULL THEN {minutes} ELSE 0 END) AS BIGINT) AS unmarked_minutes \
+           FROM lessons l JOIN groups gr ON gr.id = l.group_id \
+           JOIN group_memberships m ON m.group_id = l.group_id AND m.valid_from <= l.date \
+                AND (m.valid_to IS NULL OR m.valid_to >= l.date) \
+           JOIN persons p ON p.id = m.person_id \
+           LEFT JOIN attendance_marks a ON a.lesson_id = l.id AND a.pupil_id = m.person_id \
+          WHERE gr.unit_id = $1 AND ($2 IS NULL OR gr.id = $2) AND l.date >= $3 AND l.date <= $4 \
+            AND NOT l.cancelled AND (l.date < $5 OR (l.date = $5 AND l.start_time <= $6)) \
+          GROUP BY SUBSTR(CAST(l.date AS TEXT), 1, 7), gr.id, gr.name, p.id, p.given_name, \
+                   p.family_name, p.protected_identity \
+          ORDER BY month, gr.name, gr.id, p.family_name, p.given_name, p.id"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(unit)
+        .bind(group)
+        .bind(from)
+        .bind(to)
+        .bind(today)
+        .bind(time)
+        .fetch_all(pool)
+        .await)
+}
+
+/// The unit (name, its school) if the reader's duty covers its attendance statistics: the
+/// school's principal, the provider's admins for an independent school, the municipality's
+/// case workers and administrators for a municipal one.
+pub async fn statistics_unit(
+    db: &Db,
+    reader: Uuid,
+    unit: Uuid,
+    today: NaiveDate,
+) -> sqlx::Result<Option<(String, String)>> {
+    with_db!(db, |pool| sqlx::query_as(
+        "SELECT u.name, COALESCE(u.school_form, '') FROM organisations u \
+           JOIN organisations s ON s.id = u.parent_id \
+           JOIN duties d ON d.person_id = $1 AND d.valid_from <= $3 \
+                AND (d.valid_to IS NULL OR d.valid_to >= $3) \
+          WHERE u.id = $2 AND u.kind = 'unit' AND s.kind = 'school' AND ( \
+                (d.duty = 'principal' AND d.organisation_id = s.id) \
+             OR (d.duty IN ('provider_admin', 'case_worker', 'administrator') \
+                 AND d.organisation_id = s.parent_id)) \
+          LIMIT 1"
+    )
+    .bind(reader)
+    .bind(unit)
+    .bind(today)
+    .fetch_optional(pool)
+    .await)
+}
+
+/// The unit a group belongs to.
+pub async fn unit_of_group(db: &Db, group: Uuid) -> sqlx::Result<Option<Uuid>> {
+    with_db!(db, |pool| sqlx::query_scalar(
+        "SELECT unit_id FROM groups WHERE id = $1"
+    )
+    .bind(group)
+    .fetch_optional(pool)
+    .await)
+}

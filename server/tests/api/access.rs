@@ -836,14 +836,12 @@ async fn no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct
 
 /// A lesson of the pupil's class in the demo timetable, taken by one of its teachers.
 async fn lesson_of(app: &TestApp, pupil: Uuid) -> Uuid {
-    let lesson = *app
-        .query_ids_for(
-            "SELECT l.id FROM lessons l JOIN group_memberships m ON m.group_id = l.group_id \
+    *app.query_ids_for(
+        "SELECT l.id FROM lessons l JOIN group_memberships m ON m.group_id = l.group_id \
              WHERE m.person_id = $1 ORDER BY l.date, l.start_time, l.id",
-            pupil,
-        )
-        .await
-        .first()
-        .expect("the demo timetable has lessons for the pupil's class");
-    lesson
+        pupil,
+    )
+    .await
+    .first()
+    .expect("the demo timetable has lessons for the pupil's class")
 }

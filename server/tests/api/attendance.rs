@@ -2,7 +2,7 @@
 //! and reopenings, conflicts between two teachers, prefilled absence, the history, and a
 //! pupil's attendance for the readers within reach — every read in the access log.
 
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use skolflyt::attendance::notices::AbsenceNotice;
@@ -26,6 +26,7 @@ on_both_databases!(
     an_adult_student_is_told_themself_and_a_protected_pupils_notice_names_no_lesson,
     a_guardian_reports_absence_and_the_register_is_prefilled,
     absence_reports_are_checked_and_only_the_family_reports,
+    statistics_sum_the_registers_per_group_pupil_and_month_for_the_school_only,
 );
 
 /// A class taught by teacher1 (its mentor) with one of guardian1's children, and lessons of
@@ -1077,4 +1078,142 @@ async fn absence_reports_are_checked_and_only_the_family_reports(backend: Backen
         reports.as_array().unwrap().is_empty(),
         "nothing half-written"
     );
+}
+
+async fn statistics_sum_the_registers_per_group_pupil_and_month_for_the_school_only(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let f = fixture(&app).await;
+    let teacher = app.login("teacher1").await;
+    mark_invalid(&teacher, f.yesterday, f.child, 30).await;
+    let day = app.today - Days::new(1);
+    let month = day.format("%Y-%m").to_string();
+    let path = format!(
+        "/api/statistics/attendance?group_id={}&from={month}&to={month}",
+        f.class
+    );
+    let principal = app.login(&f.principal).await;
+    let statistics = principal.get_json(&path).await;
+    let rows = statistics["rows"].as_array().unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["student"]["id"] == json!(f.child))
+        .expect("the pupil's row");
+    assert_eq!(row["month"], json!(month));
+    assert_eq!(row["invalid_absence_minutes"], 30);
+    assert_eq!(row["attendance_minutes"], 20);
+    let sum: i64 = [
+        "attendance_minutes",
+        "valid_absence_minutes",
+        "invalid_absence_minutes",
+        "other_activity_minutes",
+        "unmarked_minutes",
+    ]
+    .iter()
+    .map(|k| row[*k].as_i64().unwrap())
+    .sum();
+    assert_eq!(row["offered_minutes"].as_i64().unwrap(), sum, "{row}");
+    // The same lessons as the pupil's own view of the month.
+    let first = day.with_day(1).unwrap();
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap()
+        .pred_opt()
+        .unwrap();
+    let own = principal
+        .get_json(&format!(
+            "/api/pupils/{}/attendance?from={first}&to={last}",
+            f.child
+        ))
+        .await;
+    assert_eq!(row["offered_minutes"], own["totals"]["offered_minutes"]);
+    assert_eq!(row["unmarked_minutes"], own["totals"]["unmarked_minutes"]);
+    let groups = statistics["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0]["pupils"].as_i64().unwrap(), rows.len() as i64);
+    assert_eq!(groups[0]["invalid_absence_minutes"], 30);
+
+    let csv = principal
+        .get(&path.replace("attendance?", "attendance.csv?"))
+        .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.starts_with("month,unit,group,student_id,student,"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), rows.len() + 1);
+    let name = row["student"]["name"].as_str().unwrap();
+    assert!(text.contains(name));
+
+    let entries = audit::entries_for_subject(&app.db, f.child).await.unwrap();
+    let reader = app.account(&f.principal).person_id;
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "attendance.statistics" && e.actor_person_id == reader)
+    );
+
+    // Only the school's principal and the municipality's case staff; bad input is a 422.
+    for username in ["teacher1", "guardian1", "provider_admin1", "pupil1"] {
+        let session = app.login(username).await;
+        assert_eq!(
+            session.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{username}"
+        );
+    }
+    let other_unit = Uuid::new_v4();
+    for bad in [
+        "/api/statistics/attendance".to_owned(),
+        format!(
+            "/api/statistics/attendance?group_id={}&from=2026-13",
+            f.class
+        ),
+        format!(
+            "/api/statistics/attendance?group_id={}&from=2026-01&to=2027-06",
+            f.class
+        ),
+        format!(
+            "/api/statistics/attendance?group_id={}&from=2026-05&to=2026-04",
+            f.class
+        ),
+        format!(
+            "/api/statistics/attendance?group_id={}&unit_id={other_unit}",
+            f.class
+        ),
+    ] {
+        let (status, _) = error_code(principal.get(&bad).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+
+    // A protected pupil is masked for the case worker and sorts last, in JSON and CSV.
+    skolflyt::with_db!(&app.db, |pool| sqlx::query(
+        "UPDATE persons SET protected_identity = TRUE WHERE id = $1"
+    )
+    .bind(f.child)
+    .execute(pool)
+    .await
+    .map(drop))
+    .unwrap();
+    let worker = app.login("case_worker1").await;
+    let statistics = worker.get_json(&path).await;
+    let rows = statistics["rows"].as_array().unwrap();
+    let last = rows.last().unwrap();
+    assert_eq!(last["student"]["id"], json!(f.child));
+    assert_eq!(last["student"]["name"], Value::Null);
+    let text = worker
+        .get(&path.replace("attendance?", "attendance.csv?"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!text.contains(name), "{text}");
 }
