@@ -2,6 +2,7 @@
 //! place in the app that does HTTP (docs/API.md describes the envelopes).
 
 pub mod applications;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod cases;

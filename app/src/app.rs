@@ -14,8 +14,9 @@ use crate::i18n::{I18nContextProvider, I18nLocaleTrait, Locale, t, t_string, use
 use crate::nav::{self, NavLink};
 use crate::pages::{
     AccessLogPage, CasePage, EServiceRunnerPage, EServicesPage, FollowUpPage, FollowUpsPage,
-    HomePage, InboxPage, LeaveApplicationPage, LoginPage, MyCasePage, MyCasesPage, NotFound,
-    OperationsPage, OwnCasesPage, PupilPage, QueuePage, SubtasksPage, UnitPage,
+    HomePage, InboxPage, LeaveApplicationPage, LessonRegisterPage, LessonsPage, LoginPage,
+    MyCasePage, MyCasesPage, NotFound, OperationsPage, OwnCasesPage, PupilAttendancePage,
+    PupilPage, QueuePage, SubtasksPage, UnitPage,
 };
 use crate::session::{Auth, Session, api_locale, use_session};
 
@@ -67,8 +68,29 @@ fn Shell() -> impl IntoView {
                         fallback=SessionPending
                     />
                     <ProtectedRoute
+                        path=path!("/pupils/:id/attendance")
+                        view=PupilAttendancePage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
                         path=path!("/units/:id")
                         view=UnitPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/lessons")
+                        view=LessonsPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/lessons/:id")
+                        view=LessonRegisterPage
                         condition=signed_in
                         redirect_path=|| "/login"
                         fallback=SessionPending

@@ -9,6 +9,8 @@ use crate::pages::home::{Section, sections};
 /// A page of its own in the main navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
+    /// "Lektioner": the day's lessons and their registers (teachers, principals).
+    Lessons,
     /// The leave e-service (guardians, pupils).
     ApplyForLeave,
     /// "E-tjänster": the published e-services (everyone signed in; each e-service says whom
@@ -32,6 +34,7 @@ pub enum Page {
 impl Page {
     pub fn href(self) -> &'static str {
         match self {
+            Page::Lessons => "/lessons",
             Page::ApplyForLeave => "/leave/new",
             Page::EServices => "/e-services",
             Page::MyApplications => "/my/cases",
@@ -45,6 +48,7 @@ impl Page {
 
     pub fn title(self, i18n: I18n) -> &'static str {
         match self {
+            Page::Lessons => t_string!(i18n, attendance.lessons_title),
             Page::ApplyForLeave => t_string!(i18n, leave.title),
             Page::EServices => t_string!(i18n, e_services.title),
             Page::MyApplications => t_string!(i18n, my_cases.title),
@@ -85,6 +89,9 @@ pub fn links(roles: &[Role]) -> Vec<NavLink> {
         ],
     );
     let mut links: Vec<NavLink> = sections(roles).into_iter().map(NavLink::Section).collect();
+    if any_of(roles, &[Role::Teacher, Role::Principal]) {
+        links.push(NavLink::Page(Page::Lessons));
+    }
     if applicant {
         links.push(NavLink::Page(Page::ApplyForLeave));
     }
@@ -150,6 +157,7 @@ mod tests {
             [
                 NavLink::Section(Section::Groups),
                 NavLink::Section(Section::LeaveDecisions),
+                NavLink::Page(Page::Lessons),
                 NavLink::Page(Page::EServices),
                 NavLink::Page(Page::Subtasks),
                 NavLink::Page(Page::FollowUps),
@@ -171,6 +179,12 @@ mod tests {
         assert!(links(&[Role::Admin]).contains(&NavLink::Page(Page::Operations)));
         assert!(!links(&[Role::CaseWorker]).contains(&NavLink::Page(Page::Operations)));
         assert!(!links(&[Role::Guardian]).contains(&NavLink::Page(Page::FollowUps)));
+    }
+
+    #[test]
+    fn teachers_and_principals_take_registers_guardians_do_not() {
+        assert!(links(&[Role::Principal]).contains(&NavLink::Page(Page::Lessons)));
+        assert!(!links(&[Role::Guardian]).contains(&NavLink::Page(Page::Lessons)));
     }
 
     #[test]

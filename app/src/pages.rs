@@ -1,6 +1,7 @@
 //! One module per feature word; each page sets its title and has one `<h1>`.
 
 pub mod applications;
+mod attendance;
 mod audit;
 pub mod cases;
 mod e_services;
@@ -15,6 +16,7 @@ pub mod pupils;
 pub mod units;
 
 pub use applications::{LeaveApplicationPage, MyCasePage, MyCasesPage};
+pub use attendance::{LessonRegisterPage, LessonsPage, PupilAttendancePage};
 pub use audit::AccessLogPage;
 pub use cases::{CasePage, OwnCasesPage, QueuePage, SubtasksPage};
 pub use e_services::{EServiceRunnerPage, EServicesPage};

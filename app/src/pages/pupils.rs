@@ -249,6 +249,14 @@ fn PupilDetails(pupil: PupilDetail) -> impl IntoView {
             }}
         </section>
         <section>
+            <h2>{t!(i18n, attendance.link)}</h2>
+            <p>
+                <A href=format!("/pupils/{pupil_id}/attendance")>
+                    {t!(i18n, attendance.week_title)}
+                </A>
+            </p>
+        </section>
+        <section>
             <h2>{t!(i18n, pupils.leave)}</h2>
             <LeaveHistory pupil_id />
         </section>

@@ -78,7 +78,7 @@ async fn attendance_statistics_csv(
     Query(params): Query<StatisticsParams>,
 ) -> AppResult<Response> {
     let statistics = statistics(&state, &user, &params).await?;
-    let csv = to_csv(&statistics).map_err(anyhow::Error::from)?;
+    let csv = to_csv(&statistics)?;
     let file = format!("attendance-{}-{}.csv", statistics.from, statistics.to);
     Ok((
         [

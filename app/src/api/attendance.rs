@@ -1,0 +1,44 @@
+//! Attendance: the teacher's lessons of a day, a lesson's register, and a pupil's attendance.
+
+use chrono::NaiveDate;
+use gloo_net::http::Request;
+use shared::attendance::{Lesson, LessonRegister, PupilAttendance, RegisterInput};
+use uuid::Uuid;
+
+use super::{ApiError, get_json, send_json, with_csrf};
+
+/// `GET /api/lessons?date=…`: the signed-in teacher's lessons that day, by time.
+pub async fn lessons(date: NaiveDate) -> Result<Vec<Lesson>, ApiError> {
+    get_json(Request::get("/api/lessons").query([("date", date.to_string())])).await
+}
+
+/// `GET /api/lessons/{id}/attendance`: 404 unless the reader teaches the lesson or leads
+/// its school.
+pub async fn register(id: Uuid) -> Result<LessonRegister, ApiError> {
+    get_json(Request::get(&format!("/api/lessons/{id}/attendance"))).await
+}
+
+/// `PUT /api/lessons/{id}/attendance`: 422 with `marks[i].field` problems, 409 when a mark
+/// was changed by someone else, 403 when the editing window has closed.
+pub async fn save_register(
+    csrf_token: &str,
+    id: Uuid,
+    input: &RegisterInput,
+) -> Result<LessonRegister, ApiError> {
+    let request = with_csrf(
+        Request::put(&format!("/api/lessons/{id}/attendance")),
+        csrf_token,
+    );
+    Ok(send_json(request, input).await?.json().await?)
+}
+
+/// `GET /api/pupils/{id}/attendance?from=&to=`: the pupil's lessons and marks in the period.
+pub async fn pupil_attendance(
+    id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<PupilAttendance, ApiError> {
+    let request = Request::get(&format!("/api/pupils/{id}/attendance"))
+        .query([("from", from.to_string()), ("to", to.to_string())]);
+    get_json(request).await
+}

@@ -1,0 +1,99 @@
+// Attendance in the browser: a teacher takes a lesson's register by keyboard only on a tablet
+// (all present, one absent, one late 10 minutes, Enter saves), and a guardian reads their
+// child's week on a phone. Every page passes axe-core.
+import { expect, test, type Page } from '@playwright/test';
+import {
+  account,
+  expectNoAxeViolations,
+  expectNoHorizontalOverflow,
+  login,
+  waitForContent,
+} from './helpers';
+
+function isoDay(day: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+}
+
+/** The latest day in the editing window with a lesson of the teacher's that has begun. */
+async function recentLesson(page: Page): Promise<{ date: string; id: string }> {
+  for (let back = 0; back <= 6; back++) {
+    const day = new Date();
+    day.setDate(day.getDate() - back);
+    const response = await page.request.get(`/api/lessons?date=${isoDay(day)}`);
+    expect(response.ok()).toBeTruthy();
+    const lessons = (await response.json()) as { id: string; starts_at: string }[];
+    const begun = lessons.find((lesson) => new Date(lesson.starts_at) <= new Date());
+    if (begun) return { date: isoDay(day), id: begun.id };
+  }
+  throw new Error('teacher1 has no lesson in the last week');
+}
+
+test.describe('on a tablet', () => {
+  test.use({ viewport: { width: 768, height: 1024 } });
+
+  test('a teacher takes a register by keyboard only and it is saved', async ({ page }) => {
+    await login(page, 'teacher1');
+    const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+    await expect(nav.getByRole('link', { name: 'Lektioner' })).toBeVisible();
+    const { date, id } = await recentLesson(page);
+    await page.goto(`/lessons?date=${date}`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Lektioner' })).toBeVisible();
+    await waitForContent(page);
+    await expectNoAxeViolations(page);
+    await page.locator(`a[href="/lessons/${id}"]`).click();
+    await expect(page).toHaveURL(`/lessons/${id}`);
+    await waitForContent(page);
+    await expectNoAxeViolations(page);
+    await expectNoHorizontalOverflow(page);
+
+    const rows = page.locator('table.register tbody tr');
+    expect(await rows.count()).toBeGreaterThan(2);
+    const allPresent = page.getByRole('button', { name: 'Alla närvarande' });
+    await allPresent.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await expect(rows.nth(0).getByRole('button', { name: 'Närvarande' })).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(rows.nth(1).getByRole('button', { name: 'Närvarande' })).toBeFocused();
+    await page.keyboard.press('a');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('l');
+    const minutes = rows.nth(2).getByLabel('Minuter frånvaro');
+    await expect(minutes).toBeFocused();
+    await page.keyboard.type('10');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('status').filter({ hasText: 'Sparat' })).toBeVisible();
+
+    await page.reload();
+    await waitForContent(page);
+    await expect(rows.nth(1).getByRole('button', { name: 'Frånvarande' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await expect(rows.nth(2).getByRole('button', { name: 'Sen' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await expect(rows.nth(2).getByLabel('Minuter frånvaro')).toHaveValue('10');
+    await expect(page.locator('.meta .badge')).toHaveText(/Registrerad|Ändrad/);
+  });
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("a guardian reads their child's week of attendance", async ({ page }) => {
+    const child = account('guardian1').children[0];
+    await login(page, 'guardian1');
+    await page.goto(`/pupils/${child}/attendance`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Närvaro per vecka' })).toBeVisible();
+    await waitForContent(page);
+    await expect(page.getByRole('heading', { level: 2, name: 'Summering' })).toBeVisible();
+    await expectNoHorizontalOverflow(page);
+    await expectNoAxeViolations(page);
+    await page.getByRole('link', { name: 'Föregående vecka' }).click();
+    await expect(page).toHaveURL(/week=/);
+    await expect(page.getByRole('heading', { level: 2, name: 'Summering' })).toBeVisible();
+  });
+});
