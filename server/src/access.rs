@@ -104,6 +104,26 @@ pub async fn log_read(
     Ok(audit::record(db, access, subjects, clock::now()).await?)
 }
 
+/// The reader Skolflyt itself is in the access log, when an automated step hands pupils' data
+/// to another system (the planning export).
+pub const AUTOMATION: Uuid = Uuid::nil();
+
+/// Writes the access log for an automated disclosure: Skolflyt passed the data of `subjects`
+/// on (`action` and `detail` say what and to whom).
+pub async fn log_disclosure(
+    db: &Db,
+    action: &str,
+    detail: &str,
+    subjects: &[Uuid],
+) -> sqlx::Result<()> {
+    let access = Access {
+        actor: AUTOMATION,
+        action,
+        detail,
+    };
+    audit::record(db, access, subjects, clock::now()).await
+}
+
 /// Administrators only (the e-service editor, the job queue, the legal bases); 403 otherwise.
 pub async fn require_admin(state: &AppState, user: &CurrentUser) -> AppResult<()> {
     let roles = crate::auth::roles_of(&state.db, user.person_id).await?;

@@ -32,6 +32,7 @@ use crate::store::attendance::{
 use crate::store::register as register_store;
 
 pub mod notices;
+pub mod planning;
 pub mod reports;
 pub mod statistics;
 

@@ -126,6 +126,9 @@ async fn extract(
     for row in rows {
         let reader = match readers.get(&row.actor_person_id) {
             Some(name) => name.clone(),
+            None if row.actor_person_id == access::AUTOMATION => {
+                "Skolflyt (automatisk överföring / automatic transfer)".to_owned()
+            }
             None => {
                 let named = register_store::person_name(db, row.actor_person_id).await?;
                 let name = format!("{} {}", named.given_name, named.family_name);
@@ -187,6 +190,10 @@ fn what_was_read(action: &str) -> Names {
             "saw a message about the case",
         ),
         "access_log.read" => ("läste loggen över åtkomst", "read the access log"),
+        "attendance.planning_export" => (
+            "lämnade dagens närvarosiffror (utan namn) till planeringssystemet",
+            "passed the day's attendance figures (without names) to the planning system",
+        ),
         _ => ("läste uppgifter", "read data"),
     };
     Names {

@@ -46,6 +46,26 @@ pub struct Config {
     /// How long after a register with unexcused absence the family's notice waits, so that a
     /// correction right after cancels it (`SKOLFLYT_ABSENCE_NOTICE_DELAY_SECONDS`).
     pub absence_notice_delay_seconds: u32,
+    /// Where the daily planning export posts each school day's attendance
+    /// (`SKOLFLYT_PLANNING_EXPORT_URL`, `SKOLFLYT_PLANNING_EXPORT_TOKEN`); `None` sends nothing.
+    pub planning_export: Option<PlanningExportConfig>,
+}
+
+/// The planning module's receiver: an `http(s)://` URL and, optionally, a bearer token.
+#[derive(Clone)]
+pub struct PlanningExportConfig {
+    pub url: String,
+    pub token: Option<String>,
+}
+
+/// Never prints the token.
+impl std::fmt::Debug for PlanningExportConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlanningExportConfig")
+            .field("url", &self.url)
+            .field("token", &self.token.as_ref().map(|_| "…"))
+            .finish()
+    }
 }
 
 /// The municipality's name, organisation number, postal address, registry e-mail and logo, as
@@ -113,6 +133,7 @@ impl Default for Config {
             municipality: MunicipalityProfile::default(),
             attendance_edit_days: 7,
             absence_notice_delay_seconds: 600,
+            planning_export: None,
         }
     }
 }
@@ -201,6 +222,17 @@ impl Config {
             config.absence_notice_delay_seconds <= 86_400,
             "SKOLFLYT_ABSENCE_NOTICE_DELAY_SECONDS must be between 0 and 86400"
         );
+        if let Some(url) = var("SKOLFLYT_PLANNING_EXPORT_URL") {
+            anyhow::ensure!(
+                (url.starts_with("http://") || url.starts_with("https://"))
+                    && reqwest::Url::parse(&url).is_ok(),
+                "SKOLFLYT_PLANNING_EXPORT_URL={url:?} is not an http:// or https:// URL"
+            );
+            config.planning_export = Some(PlanningExportConfig {
+                url,
+                token: var("SKOLFLYT_PLANNING_EXPORT_TOKEN"),
+            });
+        }
         config.municipality = MunicipalityProfile {
             name: var("SKOLFLYT_MUNICIPALITY_NAME"),
             organisation_number: var("SKOLFLYT_MUNICIPALITY_ORGANISATION_NUMBER"),

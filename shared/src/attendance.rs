@@ -423,3 +423,55 @@ mod tests {
         assert_eq!(totals.invalid_absence_percent, 30.0);
     }
 }
+
+/// One pupil's school day in one group: the row the planning module receives (SS 12000
+/// AggregatedAttendance for a single day: activity = the group, student, offered time,
+/// attendance, valid and invalid absence, other activity), in minutes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanningRow {
+    pub unit_id: Uuid,
+    pub school_form: String,
+    pub group_id: Uuid,
+    /// The pupil's id; absent for a pupil with protected identity, whose minutes still count
+    /// in the unit's and group's totals.
+    pub student_id: Option<Uuid>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub lessons: i64,
+    pub offered_minutes: i64,
+    pub attendance_minutes: i64,
+    pub valid_absence_minutes: i64,
+    pub invalid_absence_minutes: i64,
+    pub other_activity_minutes: i64,
+    /// Offered minutes whose register has no mark for the pupil yet.
+    pub unmarked_minutes: i64,
+}
+
+/// A unit's school day: the sum of its rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanningUnit {
+    pub unit_id: Uuid,
+    pub school_form: String,
+    pub pupils: i64,
+    pub offered_minutes: i64,
+    pub attendance_minutes: i64,
+    pub valid_absence_minutes: i64,
+    pub invalid_absence_minutes: i64,
+    pub other_activity_minutes: i64,
+    pub unmarked_minutes: i64,
+}
+
+/// What the daily planning export posts for one school day. A day is sent once; if marks of
+/// the day change after it was sent, it is sent again whole with the next `revision` (the
+/// receiver replaces the day). The `Idempotency-Key` header is `planning:{date}:{revision}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanningDay {
+    pub date: NaiveDate,
+    pub revision: i32,
+    pub generated_at: DateTime<Utc>,
+    pub units: Vec<PlanningUnit>,
+    pub rows: Vec<PlanningRow>,
+}

@@ -73,6 +73,15 @@ pub const SEEDS: &[ScheduleSeed] = &[
         job_kind: "schedule.results_delta_import",
     },
     ScheduleSeed {
+        code: "attendance_planning_export",
+        description: (
+            "Dagens närvaro per enhet, grupp och elev till planeringssystemet kl. 18 (SKOLFLYT_PLANNING_EXPORT_URL; missade dagar skickas i tur och ordning)",
+            "The day's attendance per unit, group and pupil to the planning module at 18:00 (SKOLFLYT_PLANNING_EXPORT_URL; missed days are sent in order)",
+        ),
+        cron: "0 18 * * *",
+        job_kind: crate::attendance::planning::KIND,
+    },
+    ScheduleSeed {
         code: "job_cleanup",
         description: (
             "Nattlig rensning av klara jobb äldre än lagringstiden (nycklarna sparas; misslyckade jobb och jobb med undantag ligger kvar)",
@@ -147,7 +156,7 @@ pub struct ScheduleSlot {
 }
 
 impl ScheduleSlot {
-    fn key(&self) -> String {
+    pub fn key(&self) -> String {
         format!("schedule:{}:{}", self.schedule, self.slot.to_rfc3339())
     }
 }
@@ -213,11 +222,14 @@ impl SoloStep for JobCleanup {
     }
 }
 
-/// The schedules' steps: the cleanup, and the placeholder under every other seed's kind.
+/// The schedules' steps: the cleanup, and the placeholder under every seed's kind that no
+/// feature has registered a step for (call this after the features' own steps).
 pub fn register(steps: &mut JobSteps) {
     steps.solo::<JobCleanup>();
-    for seed in SEEDS.iter().filter(|seed| seed.job_kind != JOB_CLEANUP) {
-        steps.batch_as::<NotBuiltYet>(seed.job_kind);
+    for seed in SEEDS {
+        if steps.handler(seed.job_kind).is_none() {
+            steps.batch_as::<NotBuiltYet>(seed.job_kind);
+        }
     }
 }
 

@@ -1041,3 +1041,133 @@ pub async fn unit_of_group(db: &Db, group: Uuid) -> sqlx::Result<Option<Uuid>> {
     .fetch_optional(pool)
     .await)
 }
+
+/// One pupil's school day in one group, for the planning module: the day's lessons that were
+/// not cancelled, and their marks.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DayAggregateRow {
+    pub unit_id: Uuid,
+    pub school_form: String,
+    pub group_id: Uuid,
+    pub pupil_id: Uuid,
+    pub protected_identity: bool,
+    pub lessons: i64,
+    pub offered_minutes: i64,
+    pub attendance_minutes: i64,
+    pub valid_absence_minutes: i64,
+    pub invalid_absence_minutes: i64,
+    pub other_activity_minutes: i64,
+    pub unmarked_minutes: i64,
+}
+
+/// Every unit's attendance on `day` per group and pupil, set-based, ordered by unit, group and
+/// pupil id (never by name: the receiver gets no names).
+pub async fn day_aggregates(db: &Db, day: NaiveDate) -> sqlx::Result<Vec<DayAggregateRow>> {
+    let minutes = match db.kind() {
+        DbKind::Sqlite => {
+            "CAST((strftime('%s', l.end_time) - strftime('%s', l.start_time)) / 60 AS INTEGER)"
+        }
+        DbKind::Postgres => "CAST(EXTRACT(EPOCH FROM (l.end_time - l.start_time)) / 60 AS INTEGER)",
+    };
+    let sql = format!(
+        "SELECT gr.unit_id, COALESCE(u.school_form, '') AS school_form, gr.id AS group_id, \
+                p.id AS pupil_id, p.protected_identity, COUNT(*) AS lessons, \
+                CAST(SUM({minutes}) AS BIGINT) AS offered_minutes, \
+                CAST(SUM(COALESCE(a.attendance_minutes, 0)) AS BIGINT) AS attendance_minutes, \
+                CAST(SUM(COALESCE(a.valid_absence_minutes, 0)) AS BIGINT) AS valid_absence_minutes, \
+                CAST(SUM(COALESCE(a.invalid_absence_minutes, 0)) AS BIGINT) AS invalid_absence_minutes, \
+                CAST(SUM(COALESCE(a.other_activity_minutes, 0)) AS BIGINT) AS other_activity_minutes, \
+                CAST(SUM(CASE WHEN a.lesson_id IS NULL THEN {minutes} ELSE 0 END) AS BIGINT) AS unmarked_minutes \
+           FROM lessons l JOIN groups gr ON gr.id = l.group_id \
+           JOIN organisations u ON u.id = gr.unit_id \
+           JOIN group_memberships m ON m.group_id = l.group_id AND m.valid_from <= l.date \
+                AND (m.valid_to IS NULL OR m.valid_to >= l.date) \
+           JOIN persons p ON p.id = m.person_id \
+           LEFT JOIN attendance_marks a ON a.lesson_id = l.id AND a.pupil_id = m.person_id \
+          WHERE l.date = $1 AND NOT l.cancelled \
+          GROUP BY gr.unit_id, u.school_form, gr.id, p.id, p.protected_identity \
+          ORDER BY gr.unit_id, gr.id, p.id"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(day)
+        .fetch_all(pool)
+        .await)
+}
+
+/// The newest change to any mark: figures read after it include every change up to it.
+pub async fn change_watermark(db: &Db) -> sqlx::Result<i64> {
+    with_db!(db, |pool| sqlx::query_scalar(
+        "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM attendance_mark_changes"
+    )
+    .fetch_one(pool)
+    .await)
+}
+
+/// Adds `day` to the days the planning module is to receive (once).
+pub async fn add_planning_day(tx: &mut Tx, day: NaiveDate, now: DateTime<Utc>) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO planning_exports (day, revision, created_at) VALUES ($1, 1, $2) \
+         ON CONFLICT (day) DO NOTHING"
+    )
+    .bind(day)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(drop))
+}
+
+/// Puts back the sent days since `since` whose marks changed after they were sent, as their
+/// next revision; returns how many.
+pub async fn reopen_changed_planning_days(tx: &mut Tx, since: NaiveDate) -> sqlx::Result<u64> {
+    let done = with_tx!(tx, |conn| sqlx::query(
+        "UPDATE planning_exports SET revision = revision + 1, sent_at = NULL \
+          WHERE sent_at IS NOT NULL AND day >= $1 AND EXISTS ( \
+                SELECT 1 FROM lessons l JOIN attendance_mark_changes c ON c.lesson_id = l.id \
+                 WHERE l.date = planning_exports.day AND c.id > planning_exports.change_watermark)"
+    )
+    .bind(since)
+    .execute(&mut *conn)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(done)
+}
+
+/// The days not yet acknowledged by the planning module up to `until`, oldest first, with
+/// the revision to send.
+pub async fn unsent_planning_days(
+    db: &Db,
+    until: NaiveDate,
+) -> sqlx::Result<Vec<(NaiveDate, i32)>> {
+    with_db!(db, |pool| sqlx::query_as(
+        "SELECT day, revision FROM planning_exports WHERE sent_at IS NULL AND day <= $1 \
+          ORDER BY day"
+    )
+    .bind(until)
+    .fetch_all(pool)
+    .await)
+}
+
+/// Records that the planning module acknowledged `revision` of `day`; false if that revision
+/// is no longer the one waiting (another run sent it).
+pub async fn planning_day_sent(
+    tx: &mut Tx,
+    day: NaiveDate,
+    revision: i32,
+    watermark: i64,
+    rows: i32,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = with_tx!(tx, |conn| sqlx::query(
+        "UPDATE planning_exports SET sent_at = $3, change_watermark = $4, row_count = $5 \
+          WHERE day = $1 AND revision = $2 AND sent_at IS NULL"
+    )
+    .bind(day)
+    .bind(revision)
+    .bind(now)
+    .bind(watermark)
+    .bind(rows)
+    .execute(&mut *conn)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(done == 1)
+}

@@ -11,7 +11,7 @@ use skolflyt::store::attendance::{NewLesson, insert_lesson};
 use skolflyt::store::audit;
 use uuid::Uuid;
 
-use crate::helpers::{Backend, Session, TestApp, error_code, spawn_app};
+use crate::helpers::{Backend, Session, TestApp, error_code, spawn_app, spawn_app_with};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -27,6 +27,7 @@ on_both_databases!(
     a_guardian_reports_absence_and_the_register_is_prefilled,
     absence_reports_are_checked_and_only_the_family_reports,
     statistics_sum_the_registers_per_group_pupil_and_month_for_the_school_only,
+    the_planning_export_sends_each_day_once_in_order_and_a_changed_day_again,
 );
 
 /// A class taught by teacher1 (its mentor) with one of guardian1's children, and lessons of
@@ -1216,4 +1217,250 @@ async fn statistics_sum_the_registers_per_group_pupil_and_month_for_the_school_o
         .await
         .unwrap();
     assert!(!text.contains(name), "{text}");
+}
+
+/// The planning module as the test runs it: a real HTTP server on a free port that records
+/// what it is sent, and answers 503 while `failing` is set.
+#[derive(Default)]
+struct PlanningReceiver {
+    failing: std::sync::atomic::AtomicBool,
+    attempts: std::sync::atomic::AtomicUsize,
+    /// (Idempotency-Key, Authorization, body) of every acknowledged post, in order.
+    received: std::sync::Mutex<Vec<(String, String, Value)>>,
+}
+
+impl PlanningReceiver {
+    async fn start() -> (std::sync::Arc<Self>, String) {
+        use axum::extract::State;
+        use axum::http::HeaderMap;
+        use std::sync::atomic::Ordering;
+        async fn receive(
+            State(receiver): State<std::sync::Arc<PlanningReceiver>>,
+            headers: HeaderMap,
+            axum::Json(body): axum::Json<Value>,
+        ) -> StatusCode {
+            receiver.attempts.fetch_add(1, Ordering::SeqCst);
+            if receiver.failing.load(Ordering::SeqCst) {
+                return StatusCode::SERVICE_UNAVAILABLE;
+            }
+            let header = |name: &str| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            receiver.received.lock().unwrap().push((
+                header("idempotency-key"),
+                header("authorization"),
+                body,
+            ));
+            StatusCode::NO_CONTENT
+        }
+        let receiver = std::sync::Arc::new(PlanningReceiver::default());
+        let router = axum::Router::new()
+            .route("/attendance", axum::routing::post(receive))
+            .with_state(receiver.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/attendance", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        (receiver, url)
+    }
+
+    fn received(&self) -> Vec<(String, String, Value)> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+/// Runs the planning export for the slot at 18:00 (Swedish time) on `day`, once, as the job
+/// runner runs a scheduled step; `run` tells the repeats of one slot apart.
+async fn run_planning_export(app: &TestApp, day: NaiveDate, run: &str) {
+    use chrono::TimeZone;
+    let slot = chrono_tz::Europe::Stockholm
+        .from_local_datetime(&day.and_hms_opt(18, 0, 0).unwrap())
+        .single()
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let payload = skolflyt::jobs::schedules::ScheduleSlot {
+        schedule: "attendance_planning_export".into(),
+        slot,
+    };
+    let mut tx = app.db.begin().await.unwrap();
+    skolflyt::jobs::steps::enqueue_kind(
+        &mut tx,
+        skolflyt::attendance::planning::KIND,
+        &payload,
+        format!("test:planning:{day}:{run}"),
+        1,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    skolflyt::jobs::run_due(&app.state).await.unwrap();
+}
+
+async fn the_planning_export_sends_each_day_once_in_order_and_a_changed_day_again(
+    backend: Backend,
+) {
+    use std::sync::atomic::Ordering;
+    let (receiver, url) = PlanningReceiver::start().await;
+    receiver.failing.store(true, Ordering::SeqCst);
+    let app = spawn_app_with(backend, |config| {
+        config.job_workers = 0;
+        config.planning_export = Some(skolflyt::config::PlanningExportConfig {
+            url,
+            token: Some("planning-token".into()),
+        });
+    })
+    .await;
+    let f = fixture(&app).await;
+    let teacher = app.login("teacher1").await;
+    mark_invalid(&teacher, f.yesterday, f.child, 30).await;
+    // A classmate with protected identity: counted, but never named or identified.
+    let read = register(&teacher, f.yesterday).await;
+    let protected: Uuid = read["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["pupil"]["id"].as_str().unwrap().parse().unwrap())
+        .find(|id| *id != f.child)
+        .expect("a classmate");
+    skolflyt::with_db!(&app.db, |pool| sqlx::query(
+        "UPDATE persons SET protected_identity = TRUE WHERE id = $1"
+    )
+    .bind(protected)
+    .execute(pool)
+    .await
+    .map(drop))
+    .unwrap();
+    let yesterday = app.today - Days::new(1);
+
+    // The receiver is down: yesterday's run fails and, its attempts used up, becomes an
+    // exception for the operators; nothing is marked sent.
+    run_planning_export(&app, yesterday, "first").await;
+    assert_eq!(receiver.attempts.load(Ordering::SeqCst), 1);
+    assert!(receiver.received().is_empty());
+    let admin = app.login("admin1").await;
+    let teams = admin.get_json("/api/follow-ups?view=teams").await;
+    let exception = teams
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "exception")
+        .expect("an exception follow-up");
+    assert!(
+        exception["details"].as_str().unwrap().contains("503"),
+        "{exception}"
+    );
+
+    // Back up: today's run sends yesterday first, then today (if it has lessons), each once.
+    receiver.failing.store(false, Ordering::SeqCst);
+    run_planning_export(&app, app.today, "first").await;
+    let received = receiver.received();
+    assert!(!received.is_empty());
+    let (key, authorization, body) = &received[0];
+    assert_eq!(key, &format!("planning:{yesterday}:1"));
+    assert_eq!(authorization, "Bearer planning-token");
+    assert_eq!(body["date"], json!(yesterday));
+    let dates: Vec<&Value> = received.iter().map(|(_, _, b)| &b["date"]).collect();
+    let mut unique = dates.clone();
+    unique.dedup();
+    assert_eq!(dates, unique, "each day once, in order");
+    assert!(
+        received[1..]
+            .iter()
+            .all(|(_, _, b)| b["date"] == json!(app.today))
+    );
+    let rows = body["rows"].as_array().unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["student_id"] == json!(f.child))
+        .expect("the pupil's row");
+    assert_eq!(row["group_id"], json!(f.class));
+    assert_eq!(row["invalid_absence_minutes"], 30);
+    let parts: i64 = [
+        "attendance_minutes",
+        "valid_absence_minutes",
+        "invalid_absence_minutes",
+        "other_activity_minutes",
+        "unmarked_minutes",
+    ]
+    .iter()
+    .map(|k| row[*k].as_i64().unwrap())
+    .sum();
+    assert_eq!(row["offered_minutes"].as_i64().unwrap(), parts, "{row}");
+    let unit = &body["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_id"] == row["unit_id"])
+        .expect("the unit's totals");
+    let unit_offered: i64 = rows
+        .iter()
+        .filter(|r| r["unit_id"] == row["unit_id"])
+        .map(|r| r["offered_minutes"].as_i64().unwrap())
+        .sum();
+    assert_eq!(unit["offered_minutes"].as_i64().unwrap(), unit_offered);
+    // No names, and the protected classmate is a row without an id.
+    let text = body.to_string();
+    assert!(!text.contains(&protected.to_string()), "{text}");
+    assert!(!text.contains("name"), "{text}");
+    assert!(
+        rows.iter()
+            .any(|r| r["student_id"].is_null() && r["group_id"] == json!(f.class))
+    );
+    let entries = audit::entries_for_subject(&app.db, f.child).await.unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "attendance.planning_export"
+                && e.actor_person_id == skolflyt::access::AUTOMATION)
+    );
+    let guardian = app.login("guardian1").await;
+    let extract = guardian
+        .get(&format!("/api/my/access-log?person={}", f.child))
+        .await;
+    assert_eq!(extract.status(), StatusCode::OK);
+    let extract: Value = extract.json().await.unwrap();
+    assert!(
+        extract.to_string().contains("planeringssystemet"),
+        "{extract}"
+    );
+
+    // Another run of the same day sends nothing new.
+    let sent = received.len();
+    run_planning_export(&app, app.today, "again").await;
+    assert_eq!(receiver.received().len(), sent);
+
+    // A correction to yesterday after it was sent: yesterday again, whole, as revision 2.
+    let read = register(&teacher, f.yesterday).await;
+    let marks: Vec<Value> = all_present(&read)
+        .into_iter()
+        .map(|mut m| {
+            if m["pupil_id"] == json!(f.child) {
+                m["attendance_minutes"] = json!(0);
+                m["valid_absence_minutes"] = json!(50);
+                m["reason"] = json!("illness");
+            }
+            m
+        })
+        .collect();
+    assert_eq!(
+        save(&teacher, f.yesterday, json!(marks)).await.status(),
+        StatusCode::OK
+    );
+    run_planning_export(&app, app.today, "after-correction").await;
+    let received = receiver.received();
+    assert_eq!(received.len(), sent + 1);
+    let (key, _, body) = received.last().unwrap();
+    assert_eq!(key, &format!("planning:{yesterday}:2"));
+    assert_eq!(body["revision"], 2);
+    let row = body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["student_id"] == json!(f.child))
+        .unwrap();
+    assert_eq!(row["invalid_absence_minutes"], 0);
+    assert_eq!(row["valid_absence_minutes"], 50);
 }

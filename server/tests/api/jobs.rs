@@ -34,6 +34,7 @@ async fn administrators_see_the_seeded_schedules(backend: Backend) {
     assert_eq!(
         codes,
         [
+            "attendance_planning_export",
             "case_status_sync",
             "job_cleanup",
             "results_delta_import",
@@ -49,6 +50,9 @@ async fn administrators_see_the_seeded_schedules(backend: Backend) {
         let description = schedule["description"]["en"].as_str().unwrap();
         if schedule["code"] == "job_cleanup" {
             assert_eq!(schedule["cron"], "15 3 * * *");
+        } else if schedule["code"] == "attendance_planning_export" {
+            assert_eq!(schedule["cron"], "0 18 * * *");
+            assert!(description.contains("planning module"), "{description}");
         } else {
             assert!(description.contains("no-op"), "{description}");
         }
@@ -104,8 +108,8 @@ async fn two_instances_run_each_due_slot_once(backend: Backend) {
     );
     let won = a.unwrap() + b.unwrap();
     // The test app's own runner may have taken some slots too; together exactly one per schedule.
-    assert!(won <= 5);
-    assert_eq!(scheduled_jobs(&app.db).await - before, 5);
+    assert!(won <= 6);
+    assert_eq!(scheduled_jobs(&app.db).await - before, 6);
     let again = schedules::enqueue_due(&first).await.unwrap();
     assert_eq!(again, 0, "every schedule moved on to its next slot");
 
