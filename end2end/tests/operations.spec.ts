@@ -12,8 +12,10 @@ test('an administrator sees the schedules, their next run and the queue', async 
   await waitForContent(page);
   const schedules = page.getByRole('table', { name: 'Schemalagda körningar' });
   await expect(schedules).toBeVisible();
-  // The seeded schedules, each with a cron expression in Stockholm time and a next run.
-  await expect(schedules.getByRole('row')).toHaveCount(6);
+  // The six seeded schedules (and the header row), each with a cron expression in Stockholm
+  // time and a next run; the planning export among them.
+  await expect(schedules.getByRole('row')).toHaveCount(7);
+  await expect(schedules).toContainText('till planeringssystemet kl. 18');
   await expect(schedules).toContainText('Europe/Stockholm');
   await expect(page.getByRole('term').filter({ hasText: /^Klara$/ })).toBeVisible();
   // The demo's failed step is listed with its error.
