@@ -13,10 +13,10 @@ use crate::components::{ErrorAlert, Loading};
 use crate::i18n::{I18nContextProvider, I18nLocaleTrait, Locale, t, t_string, use_i18n};
 use crate::nav::{self, NavLink};
 use crate::pages::{
-    AccessLogPage, CasePage, EServiceRunnerPage, EServicesPage, FollowUpPage, FollowUpsPage,
-    HomePage, InboxPage, LeaveApplicationPage, LessonRegisterPage, LessonsPage, LoginPage,
-    MyCasePage, MyCasesPage, NotFound, OperationsPage, OwnCasesPage, PupilAttendancePage,
-    PupilPage, QueuePage, SubtasksPage, UnitPage,
+    AccessLogPage, CasePage, EServiceEditorListPage, EServiceEditorPage, EServiceRunnerPage,
+    EServicesPage, FollowUpPage, FollowUpsPage, HomePage, InboxPage, LeaveApplicationPage,
+    LessonRegisterPage, LessonsPage, LoginPage, MyCasePage, MyCasesPage, NotFound, OperationsPage,
+    OwnCasesPage, PupilAttendancePage, PupilPage, QueuePage, SubtasksPage, UnitPage,
 };
 use crate::session::{Auth, Session, api_locale, use_session};
 
@@ -112,6 +112,20 @@ fn Shell() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/e-services/:code")
                         view=EServiceRunnerPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/admin/e-services")
+                        view=EServiceEditorListPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/admin/e-services/:code")
+                        view=EServiceEditorPage
                         condition=signed_in
                         redirect_path=|| "/login"
                         fallback=SessionPending

@@ -14,7 +14,7 @@ pub use decision::DecisionFacts;
 pub use documents::DocumentList;
 pub use error_alert::ErrorAlert;
 pub use facts::ProcessFacts;
-pub use form::{ErrorSummary, FieldErrors, FieldMessage};
+pub use form::{ErrorSummary, FieldErrors, FieldMessage, focus_element};
 pub use paged::Paged;
 pub use pupil_name::{PupilName, summary_name};
 pub use record::{RecordPage, use_record};

@@ -26,6 +26,8 @@ pub enum Page {
     Subtasks,
     /// "Uppföljning": exceptions, tasks and notifications.
     FollowUps,
+    /// "Bygg e-tjänster": the e-service editor (administrators).
+    EServiceEditor,
     /// "Drift": schedules and the job queue (administrators).
     Operations,
     Inbox,
@@ -41,6 +43,7 @@ impl Page {
             Page::MyCases | Page::HandledCases => "/cases",
             Page::Subtasks => "/subtasks",
             Page::FollowUps => "/follow-ups",
+            Page::EServiceEditor => "/admin/e-services",
             Page::Operations => "/operations",
             Page::Inbox => "/inbox",
         }
@@ -56,6 +59,7 @@ impl Page {
             Page::HandledCases => t_string!(i18n, cases.handled_title),
             Page::Subtasks => t_string!(i18n, subtasks.title),
             Page::FollowUps => t_string!(i18n, follow_ups.title),
+            Page::EServiceEditor => t_string!(i18n, e_service_editor.title),
             Page::Operations => t_string!(i18n, operations.title),
             Page::Inbox => t_string!(i18n, inbox.title),
         }
@@ -111,6 +115,7 @@ pub fn links(roles: &[Role]) -> Vec<NavLink> {
         links.push(NavLink::Page(Page::FollowUps));
     }
     if roles.contains(&Role::Admin) {
+        links.push(NavLink::Page(Page::EServiceEditor));
         links.push(NavLink::Page(Page::Operations));
     }
     links.push(NavLink::Page(Page::Inbox));
@@ -177,6 +182,8 @@ mod tests {
     #[test]
     fn only_administrators_see_operations() {
         assert!(links(&[Role::Admin]).contains(&NavLink::Page(Page::Operations)));
+        assert!(links(&[Role::Admin]).contains(&NavLink::Page(Page::EServiceEditor)));
+        assert!(!links(&[Role::CaseWorker]).contains(&NavLink::Page(Page::EServiceEditor)));
         assert!(!links(&[Role::CaseWorker]).contains(&NavLink::Page(Page::Operations)));
         assert!(!links(&[Role::Guardian]).contains(&NavLink::Page(Page::FollowUps)));
     }

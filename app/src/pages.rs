@@ -19,7 +19,9 @@ pub use applications::{LeaveApplicationPage, MyCasePage, MyCasesPage};
 pub use attendance::{LessonRegisterPage, LessonsPage, PupilAttendancePage};
 pub use audit::AccessLogPage;
 pub use cases::{CasePage, OwnCasesPage, QueuePage, SubtasksPage};
-pub use e_services::{EServiceRunnerPage, EServicesPage};
+pub use e_services::{
+    EServiceEditorListPage, EServiceEditorPage, EServiceRunnerPage, EServicesPage,
+};
 pub use follow_ups::{FollowUpPage, FollowUpsPage};
 pub use home::HomePage;
 pub use login::LoginPage;

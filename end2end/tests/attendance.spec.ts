@@ -96,4 +96,53 @@ test.describe('on a phone', () => {
     await expect(page).toHaveURL(/week=/);
     await expect(page.getByRole('heading', { level: 2, name: 'Summering' })).toBeVisible();
   });
+
+  test('a guardian reports their child absent and sees the report', async ({ page }) => {
+    const child = account('guardian1').children[0];
+    await login(page, 'guardian1');
+    await page.goto(`/pupils/${child}/attendance`);
+    const section = page.getByRole('region', { name: 'Anmäl frånvaro' });
+    await expect(section).toBeVisible();
+    await waitForContent(page);
+
+    // A day in the past is refused before anything is sent, at the field.
+    const yesterday = new Date();
+    yesterday.setDate(yesterday.getDate() - 1);
+    await section.getByLabel('Första dag').fill(isoDay(yesterday));
+    await section.getByRole('button', { name: 'Anmäl frånvaro' }).click();
+    await expect(section.getByRole('alert')).toContainText('Frånvaro anmäls från i dag och framåt');
+    await expect(section.getByLabel('Första dag')).toHaveAttribute('aria-invalid', 'true');
+    await expectNoAxeViolations(page);
+
+    // A week ahead (so that no register the other tests take is prefilled): the first day that
+    // is a school day; weekends and breaks are refused by the server with their own message.
+    let reported = '';
+    for (let ahead = 7; ahead <= 21 && !reported; ahead++) {
+      const day = new Date();
+      day.setDate(day.getDate() + ahead);
+      await section.getByLabel('Första dag').fill(isoDay(day));
+      await section.getByLabel('Meddelande till skolan (frivilligt)').fill('Tandläkarbesök hela dagen.');
+      const answer = page.waitForResponse(
+        (response) => response.url().endsWith('/absence-reports') && response.request().method() === 'POST',
+      );
+      await section.getByRole('button', { name: 'Anmäl frånvaro' }).click();
+      const status = (await answer).status();
+      expect([201, 422]).toContain(status);
+      if (status === 201) {
+        reported = isoDay(day);
+      } else {
+        await expect(section.getByRole('alert')).toBeVisible();
+      }
+    }
+    expect(reported, 'a school day within three weeks').not.toBe('');
+    await expect(section.getByRole('status')).toContainText('Frånvaron är anmäld');
+    await expect(section.getByRole('listitem').filter({ hasText: 'Tandläkarbesök hela dagen.' })).toBeVisible();
+    // The same day again overlaps the report.
+    await section.getByLabel('Första dag').fill(reported);
+    await section.getByRole('button', { name: 'Anmäl frånvaro' }).click();
+    await expect(section.getByRole('alert')).toContainText('Frånvaro är redan anmäld');
+    await expectNoHorizontalOverflow(page);
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: 'test-results/attendance-report-phone-sv.png', fullPage: true });
+  });
 });

@@ -54,6 +54,50 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(close_case))
         .routes(routes!(download_document))
         .routes(routes!(legal_basis, set_legal_basis))
+        .routes(routes!(case_types))
+}
+
+/// The case types with their document types (staff and administrators): what an e-service's
+/// intake can register a submission as.
+#[utoipa::path(get, path = "/case-types", tag = "cases",
+    responses((status = 200, body = Vec<shared::e_services::CaseTypeInfo>),
+              (status = 401, body = shared::api::ErrorEnvelope), (status = 403, body = shared::api::ErrorEnvelope)))]
+async fn case_types(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<shared::e_services::CaseTypeInfo>>> {
+    use shared::e_services::{CaseTypeInfo, DocumentTypeInfo};
+    let roles = crate::auth::roles_of(&state.db, user.person_id).await?;
+    if !(roles.contains(&Role::Admin)
+        || store::is_staff(&state.db, user.person_id, clock::today()).await?)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let class = |code: &str| {
+        PublicityClass::parse(code).ok_or_else(|| anyhow::anyhow!("unknown publicity class {code}"))
+    };
+    let mut types = Vec::new();
+    for (code, sv, en, publicity, documents) in
+        crate::store::e_services::case_types_with_documents(&state.db).await?
+    {
+        let document_types = documents
+            .into_iter()
+            .map(|(code, sv, en, publicity)| {
+                Ok(DocumentTypeInfo {
+                    code,
+                    name: Names { sv, en },
+                    publicity_class: class(&publicity)?,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        types.push(CaseTypeInfo {
+            code,
+            name: Names { sv, en },
+            publicity_class: class(&publicity)?,
+            document_types,
+        });
+    }
+    Ok(Json(types))
 }
 
 /// The legal basis a case type's decisions cite (staff and administrators).

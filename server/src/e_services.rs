@@ -13,9 +13,10 @@ use chrono::Duration;
 use shared::applications::Attachment;
 use shared::cases::CaseNumber;
 use shared::e_services::{
-    Answers, EServiceDefinition, EServiceDraft, EServiceSummary, FieldType, IntakeMode, Published,
-    SavedAnswers, SavedAnswersRequest, Signing, SubmissionContext, SubmissionReceipt,
-    SubmissionRequest, ValidAnswers, ValidValue, WhoMayApply, refers_to_unknown_child,
+    Answers, EServiceDefinition, EServiceDraft, EServiceOverview, EServiceSummary, FieldType,
+    IntakeMode, Published, SavedAnswers, SavedAnswersRequest, Signing, SubmissionContext,
+    SubmissionReceipt, SubmissionRequest, ValidAnswers, ValidValue, WhoMayApply,
+    refers_to_unknown_child,
 };
 use shared::personal_number::age_on;
 use utoipa_axum::router::OpenApiRouter;
@@ -74,6 +75,7 @@ pub async fn seed(db: &crate::store::Db, definition: &EServiceDefinition) -> any
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
+        .routes(routes!(overview))
         .routes(routes!(definition))
         .routes(routes!(submit))
         .routes(routes!(draft, save_draft))
@@ -101,6 +103,40 @@ async fn list(
             intake_mode: definition.intake.mode,
             description: Some(definition.description),
             who_may_apply: Some(definition.who_may_apply),
+        });
+    }
+    Ok(Json(services))
+}
+
+/// Every e-service with its draft and published state (administrators): the editor's list.
+#[utoipa::path(get, path = "/e-service-drafts", tag = "e-services",
+    responses((status = 200, body = Vec<EServiceOverview>), (status = 401, body = shared::api::ErrorEnvelope),
+              (status = 403, body = shared::api::ErrorEnvelope)))]
+async fn overview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<EServiceOverview>>> {
+    access::require_admin(&state, &user).await?;
+    let mut services = Vec::new();
+    for row in store::services(&state.db).await? {
+        let draft = parse(&row.draft)?;
+        let published = match row.published_version {
+            Some(version) => store::version(&state.db, &row.code, version)
+                .await?
+                .map(|row| parse(&row.definition))
+                .transpose()?,
+            None => None,
+        };
+        services.push(EServiceOverview {
+            unpublished_changes: published
+                .as_ref()
+                .is_none_or(|published| !draft.same_content(published)),
+            code: row.code,
+            title: draft.title,
+            intake_mode: draft.intake.mode,
+            who_may_apply: draft.who_may_apply,
+            published_version: row.published_version,
+            updated_at: row.updated_at,
         });
     }
     Ok(Json(services))

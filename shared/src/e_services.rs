@@ -694,6 +694,23 @@ impl Condition {
     }
 }
 
+/// The answer a new condition on `field` starts with (the editor's default): yes, the first
+/// choice, or an empty text to fill in; `None` for a field a condition cannot name.
+pub fn new_condition_value(field: &Field) -> Option<ConditionValue> {
+    match field.field_type {
+        FieldType::YesNo => Some(ConditionValue::Bool(true)),
+        FieldType::Choice | FieldType::MultiChoice => Some(ConditionValue::Text(
+            field
+                .options
+                .first()
+                .map(|option| option.value.clone())
+                .unwrap_or_default(),
+        )),
+        FieldType::Text | FieldType::Textarea => Some(ConditionValue::Text(String::new())),
+        _ => None,
+    }
+}
+
 /// Validates a submission's answers against its definition. Fields hidden by their condition
 /// are not required and their answers are dropped unchecked, not refused: the SPA keeps what
 /// was typed into a field that a later change hid (so changing one's mind back does not lose
@@ -1283,6 +1300,52 @@ pub struct EServiceDraft {
     pub definition: EServiceDefinition,
     pub published_version: Option<i32>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `GET /api/e-service-drafts` (administrators): every e-service, published or not, as the
+/// editor lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EServiceOverview {
+    pub code: String,
+    /// The draft's title.
+    pub title: Names,
+    pub intake_mode: IntakeMode,
+    pub who_may_apply: WhoMayApply,
+    /// The version applicants see; `None` while unpublished.
+    pub published_version: Option<i32>,
+    /// Whether the draft differs from what is published (always true while unpublished).
+    pub unpublished_changes: bool,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `GET /api/case-types`: a case type an e-service can register its submissions as, with the
+/// document types of its classification plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseTypeInfo {
+    pub code: String,
+    pub name: Names,
+    pub publicity_class: crate::cases::PublicityClass,
+    pub document_types: Vec<DocumentTypeInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentTypeInfo {
+    pub code: String,
+    pub name: Names,
+    pub publicity_class: crate::cases::PublicityClass,
+}
+
+impl EServiceDefinition {
+    /// Whether two definitions say the same, whatever their version numbers.
+    pub fn same_content(&self, other: &EServiceDefinition) -> bool {
+        EServiceDefinition {
+            version: other.version,
+            ..self.clone()
+        } == *other
+    }
 }
 
 /// `POST /api/e-services/{code}/publish`: the version now published.

@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use gloo_net::http::Request;
-use shared::attendance::{Lesson, LessonRegister, PupilAttendance, RegisterInput};
+use shared::attendance::{
+    AbsenceReport, AbsenceReportInput, Lesson, LessonRegister, PupilAttendance, RegisterInput,
+};
 use uuid::Uuid;
 
 use super::{ApiError, get_json, send_json, with_csrf};
@@ -41,4 +43,23 @@ pub async fn pupil_attendance(
     let request = Request::get(&format!("/api/pupils/{id}/attendance"))
         .query([("from", from.to_string()), ("to", to.to_string())]);
     get_json(request).await
+}
+
+/// `GET /api/pupils/{id}/absence-reports`: the reports from today on; 404 unless the reader is
+/// an acting guardian of the child, or the pupil at 18 or more.
+pub async fn absence_reports(id: Uuid) -> Result<Vec<AbsenceReport>, ApiError> {
+    get_json(Request::get(&format!("/api/pupils/{id}/absence-reports"))).await
+}
+
+/// `POST /api/pupils/{id}/absence-reports`: 422 with `from`, `to` or `note` problems.
+pub async fn report_absence(
+    csrf_token: &str,
+    id: Uuid,
+    input: &AbsenceReportInput,
+) -> Result<AbsenceReport, ApiError> {
+    let request = with_csrf(
+        Request::post(&format!("/api/pupils/{id}/absence-reports")),
+        csrf_token,
+    );
+    Ok(send_json(request, input).await?.json().await?)
 }

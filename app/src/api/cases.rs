@@ -159,3 +159,8 @@ pub async fn close(csrf_token: &str, id: Uuid) -> Result<CaseDetail, ApiError> {
 pub fn document_href(case_id: Uuid, document_id: Uuid) -> String {
     format!("/api/cases/{case_id}/documents/{document_id}")
 }
+
+/// `GET /api/case-types`: the case types with their document types (staff, administrators).
+pub async fn case_types() -> Result<Vec<shared::e_services::CaseTypeInfo>, ApiError> {
+    get_json(Request::get("/api/case-types")).await
+}

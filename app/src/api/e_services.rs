@@ -3,8 +3,8 @@
 
 use gloo_net::http::Request;
 use shared::e_services::{
-    EServiceDefinition, EServiceSummary, SavedAnswers, SavedAnswersRequest, SubmissionReceipt,
-    SubmissionRequest,
+    EServiceDefinition, EServiceDraft, EServiceOverview, EServiceSummary, Published, SavedAnswers,
+    SavedAnswersRequest, SubmissionReceipt, SubmissionRequest,
 };
 
 use super::{ApiError, get_json, send_empty, send_json, with_csrf};
@@ -60,5 +60,38 @@ pub async fn save_answers(
 /// `DELETE /api/e-services/{code}/saved-answers`: 404 when nothing was saved.
 pub async fn discard_saved_answers(csrf_token: &str, code: &str) -> Result<(), ApiError> {
     send_empty(Request::delete(&path(code, "/saved-answers")), csrf_token).await?;
+    Ok(())
+}
+
+/// `GET /api/e-service-drafts` (administrators): every e-service with its state.
+pub async fn overview() -> Result<Vec<EServiceOverview>, ApiError> {
+    get_json(Request::get("/api/e-service-drafts")).await
+}
+
+/// `GET /api/e-services/{code}/draft` (administrators).
+pub async fn draft(code: &str) -> Result<EServiceDraft, ApiError> {
+    get_json(Request::get(&path(code, "/draft"))).await
+}
+
+/// `PUT /api/e-services/{code}/draft` (administrators): 201 for a new code, 422 with one field
+/// error per problem (paths into the definition).
+pub async fn save_draft(
+    csrf_token: &str,
+    code: &str,
+    definition: &EServiceDefinition,
+) -> Result<EServiceDraft, ApiError> {
+    let request_builder = with_csrf(Request::put(&path(code, "/draft")), csrf_token);
+    Ok(send_json(request_builder, definition).await?.json().await?)
+}
+
+/// `POST /api/e-services/{code}/publish` (administrators).
+pub async fn publish(csrf_token: &str, code: &str) -> Result<Published, ApiError> {
+    let response = send_empty(Request::post(&path(code, "/publish")), csrf_token).await?;
+    Ok(response.json().await?)
+}
+
+/// `POST /api/e-services/{code}/unpublish` (administrators).
+pub async fn unpublish(csrf_token: &str, code: &str) -> Result<(), ApiError> {
+    send_empty(Request::post(&path(code, "/unpublish")), csrf_token).await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod lessons;
 mod register;
+mod report;
 mod week;
 
 pub use lessons::LessonsPage;

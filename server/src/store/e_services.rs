@@ -26,6 +26,17 @@ pub async fn service(db: &Db, code: &str) -> sqlx::Result<Option<EServiceRow>> {
     })
 }
 
+/// Every e-service, published or not, by code (the editor's list).
+pub async fn services(db: &Db) -> sqlx::Result<Vec<EServiceRow>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT code, draft, published_version, updated_at FROM e_services ORDER BY code",
+        )
+        .fetch_all(pool)
+        .await
+    })
+}
+
 /// Writes the draft; returns whether the e-service is new.
 pub async fn save_draft(
     tx: &mut Tx,
@@ -366,5 +377,45 @@ pub async fn document_type_exists(db: &Db, case_type: &str, code: &str) -> sqlx:
         .fetch_optional(pool)
         .await?;
         Ok(found.is_some())
+    })
+}
+
+/// A case type with the document types of its classification plan: (code, sv, en, class)
+/// each, the document types ordered by code.
+pub type CaseTypeRow = (
+    String,
+    String,
+    String,
+    String,
+    Vec<(String, String, String, String)>,
+);
+
+/// Every case type with its document types (the editor's intake choices).
+pub async fn case_types_with_documents(db: &Db) -> sqlx::Result<Vec<CaseTypeRow>> {
+    with_db!(db, |pool| {
+        let types: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT code, name_sv, name_en, publicity_class FROM case_types ORDER BY code",
+        )
+        .fetch_all(pool)
+        .await?;
+        let documents: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT case_type, code, name_sv, name_en, publicity_class FROM document_types \
+             ORDER BY case_type, code",
+        )
+        .fetch_all(pool)
+        .await?;
+        Ok(types
+            .into_iter()
+            .map(|(code, sv, en, class)| {
+                let of_type = documents
+                    .iter()
+                    .filter(|document| document.0 == code)
+                    .map(|(_, code, sv, en, class)| {
+                        (code.clone(), sv.clone(), en.clone(), class.clone())
+                    })
+                    .collect();
+                (code, sv, en, class, of_type)
+            })
+            .collect())
     })
 }

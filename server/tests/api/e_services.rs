@@ -21,6 +21,7 @@ on_both_databases!(
     only_administrators_edit_and_bad_definitions_get_field_errors,
     who_may_apply_is_enforced,
     documents_are_never_less_protected_than_their_case,
+    the_editor_lists_every_e_service_with_its_state_and_the_intake_choices,
 );
 
 /// A published e-service whose saved answers (guardian1's) name `child`: for the generic
@@ -802,4 +803,77 @@ async fn documents_are_never_less_protected_than_their_case(backend: Backend) {
             pair("attachment", "confidential")
         ]
     );
+}
+
+async fn the_editor_lists_every_e_service_with_its_state_and_the_intake_choices(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.login("admin1").await;
+    let state_of = |list: &Value, code: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|service| service["code"] == code)
+            .map(|service| {
+                (
+                    service["published_version"].clone(),
+                    service["unpublished_changes"].as_bool().unwrap(),
+                )
+            })
+    };
+    assert_eq!(
+        put_draft(&admin, "skolskjuts", school_transport(new_case()))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let list = admin.get_json("/api/e-service-drafts").await;
+    assert_eq!(state_of(&list, "skolskjuts"), Some((Value::Null, true)));
+    let service = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|service| service["code"] == "skolskjuts")
+        .unwrap();
+    assert_eq!(service["title"]["sv"], "Ansökan om skolskjuts");
+    assert_eq!(service["intake_mode"], "new_case");
+
+    publish(&admin, "skolskjuts").await;
+    let list = admin.get_json("/api/e-service-drafts").await;
+    assert_eq!(state_of(&list, "skolskjuts"), Some((json!(1), false)));
+
+    // A changed draft is an unpublished change; the same draft saved again is not.
+    let mut changed = school_transport(new_case());
+    changed["title"] = names("Skolskjuts", "School transport");
+    put_draft(&admin, "skolskjuts", changed).await;
+    let list = admin.get_json("/api/e-service-drafts").await;
+    assert_eq!(state_of(&list, "skolskjuts"), Some((json!(1), true)));
+    put_draft(&admin, "skolskjuts", school_transport(new_case())).await;
+    let list = admin.get_json("/api/e-service-drafts").await;
+    assert_eq!(state_of(&list, "skolskjuts"), Some((json!(1), false)));
+
+    // The case types an intake can name, with their document types.
+    let types = admin.get_json("/api/case-types").await;
+    let placement = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|case_type| case_type["code"] == "placement_change")
+        .expect("the placement_change case type");
+    assert!(
+        placement["document_types"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|document| document["code"] == "receipt"),
+        "{placement}"
+    );
+
+    for username in ["guardian1", "teacher1", "case_worker1"] {
+        let session = app.login(username).await;
+        let (status, _) = error_code(session.get("/api/e-service-drafts").await).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{username}");
+    }
+    let guardian = app.login("guardian1").await;
+    let (status, _) = error_code(guardian.get("/api/case-types").await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use shared::attendance::{MarkMinutes, PupilAttendance, PupilLesson};
 use uuid::Uuid;
 
+use super::report::AbsenceReportSection;
 use super::{lesson_time, use_query_date, weekday_name};
 use crate::I18n;
 use crate::api;
@@ -97,6 +98,7 @@ pub fn PupilAttendancePage() -> impl IntoView {
 
     view! {
         <h1>{t!(i18n, attendance.week_title)}</h1>
+        {move || id.get().map(|pupil_id| view! { <AbsenceReportSection pupil_id /> })}
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

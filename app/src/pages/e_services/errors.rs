@@ -9,7 +9,6 @@ use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use shared::api::FieldError;
 use shared::e_services::{EServiceDefinition, Lang, localise};
-use wasm_bindgen::JsCast;
 
 use crate::I18n;
 use crate::i18n::{Locale, t, use_i18n};
@@ -225,12 +224,4 @@ pub fn AnswerSummary(
     }
 }
 
-/// Moves keyboard focus to the element with this id, if it is on the page.
-pub fn focus_element(id: &str) {
-    if let Some(element) = document()
-        .get_element_by_id(id)
-        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = element.focus();
-    }
-}
+pub use crate::components::focus_element;
