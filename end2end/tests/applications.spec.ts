@@ -10,6 +10,7 @@ import {
   fact,
   login,
   logout,
+  schoolDay,
   waitForContent,
 } from './helpers';
 
@@ -98,7 +99,7 @@ test('leave from application to decision letter, on a phone', async ({ page, bas
   const child = await menteeOfTeacher1(baseURL!);
   const reason = 'Släktbröllop i Göteborg.';
 
-  // guardian1 applies for three school days from next Monday.
+  // guardian1 applies for three school days.
   await login(page, 'guardian1');
   await expectAccessible(page);
   await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Ansök om ledighet' }).click();
@@ -106,8 +107,16 @@ test('leave from application to decision letter, on a phone', async ({ page, bas
   await waitForContent(page);
   await expectAccessible(page);
   await page.getByRole('radio', { name: new RegExp(child.name) }).check();
-  await page.getByLabel('Första dag').fill(nextMonday());
-  await page.getByLabel('Sista dag').fill(nextMonday(2));
+  // Three school days by the calendar, a week or more ahead (a break in between is skipped).
+  const calendar = await apiAs(baseURL!, 'guardian1');
+  const [first, third] = [await schoolDay(calendar, 7), await schoolDay(calendar, 7, 3)];
+  await calendar.dispose();
+  await page.getByLabel('Första dag').fill(first);
+  await page.getByLabel('Sista dag').fill(third);
+  // Before sending, the form tells the count and who decides.
+  await expect(page.locator('#leave-school-days')).toHaveText(
+    '3 skoldagar enligt skolkalendern (lov och helgdagar räknas inte). Mentorn beslutar.',
+  );
   await page.getByLabel('Skäl till ledigheten').fill(reason);
   await page.getByRole('button', { name: 'Skicka ansökan' }).click();
 
@@ -205,8 +214,9 @@ test('the other guardian declines with a reason, and the family sees who read th
   const child = await menteeOfTeacher1(baseURL!);
   const api = await apiAs(baseURL!, 'guardian1');
   const me = await (await api.get('/api/me')).json();
+  const day = await schoolDay(api, 14);
   const submitted = await api.post('/api/applications/leave', {
-    data: { pupil_id: child.id, from: nextMonday(7), to: nextMonday(7), reason: 'Tandläkare i Umeå' },
+    data: { pupil_id: child.id, from: day, to: day, reason: 'Tandläkare i Umeå' },
     headers: { 'x-csrf-token': me.csrf_token },
   });
   expect(submitted.status()).toBe(201);

@@ -7,16 +7,9 @@ import {
   expectNoAxeViolations,
   fact,
   login,
+  schoolDay,
   waitForContent,
 } from './helpers';
-
-/** `YYYY-MM-DD`, `weeks` weeks and `days` days from today (local). */
-function later(weeks: number, days = 0): string {
-  const day = new Date();
-  day.setDate(day.getDate() + weeks * 7 + days);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
-}
 
 /** A POST with the session's CSRF token, as the SPA sends it. */
 async function post(api: APIRequestContext, url: string, data?: unknown) {
@@ -96,11 +89,12 @@ test('a case owner gives a subtask, solves it as the specialist, and adds a note
   }
   const child = account('guardian1').children.find((id) => mentored.has(id));
   expect(child, 'a child of guardian1 whom teacher1 mentors').toBeTruthy();
+  const first = await schoolDay(guardian, 35);
   const submitted = await (
     await post(guardian, '/api/applications/leave', {
       pupil_id: child,
-      from: later(5),
-      to: later(5, 1),
+      from: first,
+      to: await schoolDay(guardian, 35, 2),
       reason: 'Tandläkarbesök på annan ort.',
       attachment: null,
     })

@@ -124,3 +124,21 @@ export async function expectNoHorizontalOverflow(page: Page) {
   }));
   expect(scrollWidth, `page width at a ${viewport} px viewport`).toBeLessThanOrEqual(viewport + 1);
 }
+
+/**
+ * The `n`th school day (1 = the first) at least `ahead` days from today, by the server's
+ * school calendar, as `YYYY-MM-DD`: a leave on it is never refused for falling in a break.
+ */
+export async function schoolDay(api: APIRequestContext, ahead: number, n = 1): Promise<string> {
+  const pad = (d: Date) =>
+    `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const from = new Date();
+  from.setDate(from.getDate() + ahead);
+  const to = new Date(from);
+  to.setDate(to.getDate() + 90);
+  const answer = await api.get(`/api/calendar/school-days?from=${pad(from)}&to=${pad(to)}`);
+  expect(answer.status()).toBe(200);
+  const days = (await answer.json()).days as string[];
+  expect(days.length, 'school days within 90 days').toBeGreaterThanOrEqual(n);
+  return days[n - 1];
+}

@@ -31,6 +31,7 @@ use crate::store::attendance::{
 };
 use crate::store::register as register_store;
 
+pub mod calendar;
 pub mod notices;
 pub mod planning;
 pub mod reports;
@@ -48,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(lesson_history))
         .routes(routes!(reopen_lesson))
         .routes(routes!(pupil_attendance))
+        .merge(calendar::router())
         .merge(reports::router())
         .merge(statistics::router())
 }

@@ -262,6 +262,24 @@ pub struct Reopening {
     pub reopened_at: DateTime<Utc>,
 }
 
+/// `GET /api/calendar/school-days?from=&to=`: the school days of a period by the
+/// municipality's school calendar (weekdays inside a term that no break or holiday covers;
+/// outside the school years the calendar knows, every weekday).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SchoolDays {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub school_days: u32,
+    /// The school days themselves, in order.
+    pub days: Vec<NaiveDate>,
+    /// Whether a leave over this period is the principal's to decide (more than 10 days).
+    pub principal_decides: bool,
+}
+
+/// The longest period the school-days count answers for, in days.
+pub const SCHOOL_DAYS_PERIOD_MAX: i64 = 400;
+
 /// `POST /api/pupils/{id}/absence-reports`: a guardian reports their child absent (or an adult
 /// pupil themself), from today on; the lessons of those days are prefilled as valid absence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

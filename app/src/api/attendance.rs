@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use gloo_net::http::Request;
 use shared::attendance::{
     AbsenceReport, AbsenceReportInput, Lesson, LessonRegister, PupilAttendance, RegisterInput,
+    SchoolDays,
 };
 use uuid::Uuid;
 
@@ -62,4 +63,12 @@ pub async fn report_absence(
         csrf_token,
     );
     Ok(send_json(request, input).await?.json().await?)
+}
+
+/// `GET /api/calendar/school-days?from=&to=`: the school days of a period by the school
+/// calendar, and whether a leave over them is the principal's to decide.
+pub async fn school_days(from: NaiveDate, to: NaiveDate) -> Result<SchoolDays, ApiError> {
+    let request = Request::get("/api/calendar/school-days")
+        .query([("from", from.to_string()), ("to", to.to_string())]);
+    get_json(request).await
 }

@@ -11,8 +11,8 @@ use base64::engine::general_purpose::STANDARD;
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use shared::applications::{
-    ATTACHMENT_MAX_BYTES, Attachment, LeaveApplicationForm, LeavePeriod, LeaveSummary, Submitted,
-    validate_leave,
+    ATTACHMENT_MAX_BYTES, Attachment, LeaveApplicationForm, LeaveSummary, Submitted,
+    principal_decides, validate_leave,
 };
 use shared::cases::{CaseFact, FactValue, Names, Outcome};
 use shared::personal_number::age_on;
@@ -93,6 +93,17 @@ pub async fn submit(
             "the child is not in a school class",
         ));
     }
+    let school_days =
+        crate::store::attendance::school_days_in(db, valid.period.from, valid.period.to)
+            .await?
+            .len() as u32;
+    if school_days == 0 {
+        return Err(AppError::field(
+            "to",
+            "no_school_day",
+            "there is no school day in the period (weekends, breaks and holidays)",
+        ));
+    }
     let attachment = match form.attachment {
         // Parsing a PDF or decoding an image is CPU work: off the async workers.
         Some(a) => Some(
@@ -146,7 +157,7 @@ pub async fn submit(
             from: valid.period.from,
             to: valid.period.to,
             reason: &valid.reason,
-            school_days: valid.period.school_days() as i32,
+            school_days: school_days as i32,
             second_guardian_id: second_guardian,
         },
         now,
@@ -161,10 +172,7 @@ pub async fn submit(
         ),
         ("Första dag".to_owned(), valid.period.from.to_string()),
         ("Sista dag".to_owned(), valid.period.to.to_string()),
-        (
-            "Skoldagar".to_owned(),
-            valid.period.school_days().to_string(),
-        ),
+        ("Skoldagar".to_owned(), school_days.to_string()),
         ("Skäl".to_owned(), valid.reason.clone()),
         (
             "Bilaga".to_owned(),
@@ -559,11 +567,7 @@ impl CaseProcess for LeaveProcess {
             let leave = store::leave(&state.db, case.id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let period = LeavePeriod {
-                from: leave.from_date,
-                to: leave.to_date,
-            };
-            if period.needs_principal() {
+            if principal_decides(leave.school_days as u32) {
                 let principals =
                     register_store::principals_of(&state.db, input.today, leave.pupil_id).await?;
                 if !principals.iter().any(|p| p.id == decider.person_id) {
@@ -690,15 +694,12 @@ async fn route(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {
         // Already routed, withdrawn or distributed by hand: nothing left to do.
         return Ok(tx);
     }
-    let period = LeavePeriod {
-        from: leave.from_date,
-        to: leave.to_date,
-    };
+    let school_days = leave.school_days;
     let principal = register_store::principals_of(db, today, leave.pupil_id)
         .await?
         .into_iter()
         .next();
-    let (decider, role) = if period.needs_principal() {
+    let (decider, role) = if principal_decides(school_days as u32) {
         (principal, "principal")
     } else {
         match register_store::mentors_of(db, today, leave.pupil_id)
@@ -734,7 +735,7 @@ async fn route(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {
         .or(memberships.first())
         .map(|m| m.school_id);
     case_store::route_to(&mut tx, case_id, school, now).await?;
-    let detail = format!("decider={role} school_days={}", period.school_days());
+    let detail = format!("decider={role} school_days={school_days}");
     case_store::record_event(&mut tx, case_id, None, "routing", None, &detail, now).await?;
     match case_store::transition(&mut tx, case_id, "open", None, "", now).await? {
         case_store::Transition::Done { .. } => {}
@@ -751,14 +752,8 @@ async fn route(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {
         format!("Leave application {number} to decide"),
     );
     let body = (
-        format!(
-            "En ansökan om ledighet ({} skoldagar) väntar på ditt beslut.",
-            period.school_days()
-        ),
-        format!(
-            "An application for leave ({} school days) awaits your decision.",
-            period.school_days()
-        ),
+        format!("En ansökan om ledighet ({school_days} skoldagar) väntar på ditt beslut."),
+        format!("An application for leave ({school_days} school days) awaits your decision."),
     );
     let message = messages::NewMessage {
         person_id: decider.id,

@@ -29,32 +29,79 @@ pub async fn term_around(tx: &mut Tx, day: NaiveDate) -> sqlx::Result<Option<Per
     })
 }
 
-/// The school days from `from` to `to`: weekdays no break or holiday covers.
+/// A row of the municipality's school calendar as the school-day count reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct CalendarRow {
+    school_year: String,
+    kind: String,
+    start_date: NaiveDate,
+    end_date: NaiveDate,
+}
+
+/// Every term, and the breaks and holidays that touch `from`..=`to`: a small table.
+const CALENDAR_SQL: &str = "SELECT school_year, kind, start_date, end_date FROM calendar_periods \
+     WHERE organisation_id IS NULL AND (kind = 'term' OR (start_date <= $2 AND end_date >= $1))";
+
+/// The school days from `from` to `to`: the weekdays that no break or holiday covers and,
+/// in a school year the calendar has terms for, inside a term; a year without terms counts
+/// every such weekday, so that a count is never low for want of a calendar.
 pub async fn school_days(
     tx: &mut Tx,
     from: NaiveDate,
     to: NaiveDate,
 ) -> sqlx::Result<Vec<NaiveDate>> {
-    let off: Vec<PeriodRow> = with_tx!(tx, |conn| {
-        sqlx::query_as(
-            "SELECT kind, start_date, end_date FROM calendar_periods \
-             WHERE kind IN ('break', 'holiday') AND organisation_id IS NULL \
-               AND start_date <= $2 AND end_date >= $1",
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await
+    let rows: Vec<CalendarRow> = with_tx!(tx, |conn| {
+        sqlx::query_as(CALENDAR_SQL)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *conn)
+            .await
     })?;
-    Ok(from
-        .iter_days()
+    Ok(school_days_by(&rows, from, to))
+}
+
+/// [`school_days`] outside a transaction.
+pub async fn school_days_in(
+    db: &Db,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<NaiveDate>> {
+    let rows: Vec<CalendarRow> = with_db!(db, |pool| {
+        sqlx::query_as(CALENDAR_SQL)
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(school_days_by(&rows, from, to))
+}
+
+/// The school year a day belongs to, as the calendar names it: 1 July starts the next.
+fn school_year_of(day: NaiveDate) -> String {
+    let start = if day.month() >= 7 {
+        day.year()
+    } else {
+        day.year() - 1
+    };
+    format!("{start}/{:02}", (start + 1).rem_euclid(100))
+}
+
+fn school_days_by(rows: &[CalendarRow], from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    let covers = |kinds: &[&str], day: NaiveDate| {
+        rows.iter()
+            .any(|p| kinds.contains(&p.kind.as_str()) && p.start_date <= day && day <= p.end_date)
+    };
+    from.iter_days()
         .take_while(|day| *day <= to)
         .filter(|day| !matches!(day.weekday(), Weekday::Sat | Weekday::Sun))
         .filter(|day| {
-            !off.iter()
-                .any(|p| p.start_date <= *day && *day <= p.end_date)
+            let year = school_year_of(*day);
+            let known = rows
+                .iter()
+                .any(|p| p.kind == "term" && p.school_year == year);
+            !covers(&["break", "holiday"], *day) && (!known || covers(&["term"], *day))
         })
-        .collect())
+        .collect()
 }
 
 /// Generates the lessons of every weekly timetable slot on `days`, set-based, and gives each
@@ -1170,4 +1217,47 @@ pub async fn planning_day_sent(
     .await
     .map(|done| done.rows_affected()))?;
     Ok(done == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(year: &str, kind: &str, start: (i32, u32, u32), end: (i32, u32, u32)) -> CalendarRow {
+        let day = |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        CalendarRow {
+            school_year: year.into(),
+            kind: kind.into(),
+            start_date: day(start),
+            end_date: day(end),
+        }
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn school_days_leave_out_breaks_holidays_and_the_summer() {
+        let calendar = [
+            row("2026/27", "term", (2026, 8, 17), (2026, 12, 18)),
+            row("2026/27", "break", (2026, 12, 21), (2027, 1, 6)),
+            row("2026/27", "holiday", (2026, 12, 24), (2026, 12, 24)),
+            row("2026/27", "term", (2027, 1, 7), (2027, 6, 11)),
+        ];
+        // 14 Dec – 8 Jan: five days before the break, two after it.
+        let christmas = school_days_by(&calendar, day(2026, 12, 14), day(2027, 1, 8));
+        assert_eq!(christmas.len(), 7);
+        assert_eq!(christmas.last(), Some(&day(2027, 1, 8)));
+        // The summer between the terms of a known year has none.
+        assert!(school_days_by(&calendar, day(2027, 6, 14), day(2027, 6, 30)).is_empty());
+        // A year the calendar does not know counts every weekday.
+        assert_eq!(
+            school_days_by(&calendar, day(2027, 8, 16), day(2027, 8, 29)).len(),
+            10
+        );
+        assert_eq!(school_year_of(day(2026, 12, 14)), "2026/27");
+        assert_eq!(school_year_of(day(2027, 6, 30)), "2026/27");
+        assert_eq!(school_year_of(day(2099, 7, 1)), "2099/00");
+    }
 }

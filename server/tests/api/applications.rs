@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use skolflyt::store::applications;
 use uuid::Uuid;
 
-use crate::helpers::{Backend, Session, TestApp, next_monday, spawn_app};
+use crate::helpers::{Backend, Session, TestApp, spawn_app};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -20,6 +20,7 @@ on_both_databases!(
     an_application_can_be_withdrawn_before_the_decision,
     the_other_guardian_declines_with_a_reason_and_cannot_withdraw,
     odd_text_and_far_dates_get_field_errors_not_500,
+    school_days_are_counted_from_the_calendar,
 );
 
 /// guardian1's child whose mentor is teacher1.
@@ -60,7 +61,7 @@ async fn case_status(app: &TestApp, case_id: &str) -> String {
 async fn a_short_leave_is_confirmed_routed_to_the_mentor_decided_and_closed(backend: Backend) {
     let app = spawn_app(backend).await;
     let child = mentored_child(&app).await;
-    let from = next_monday(app.today);
+    let from = crate::helpers::school_week(&app).await;
     let to = from + Days::new(2);
     let first = app.login("guardian1").await;
     let submitted = apply(&first, child, from, to).await;
@@ -191,8 +192,8 @@ async fn a_short_leave_is_confirmed_routed_to_the_mentor_decided_and_closed(back
 async fn a_leave_over_ten_school_days_goes_to_the_principal(backend: Backend) {
     let app = spawn_app(backend).await;
     let child = mentored_child(&app).await;
-    let from = next_monday(app.today);
-    let to = from + Days::new(15); // Monday to the Tuesday two weeks on: 12 school days.
+    let from = crate::helpers::school_week(&app).await;
+    let to = crate::helpers::school_days_from(&app, from, 12).await;
     let submitted = apply(&app.login("guardian1").await, child, from, to).await;
     let case_id = submitted["case_id"].as_str().unwrap().to_owned();
     let confirm = format!("/api/applications/leave/{case_id}/confirmation");
@@ -236,7 +237,7 @@ async fn a_leave_over_ten_school_days_goes_to_the_principal(backend: Backend) {
 async fn outsiders_cannot_see_a_leave_case_or_its_documents(backend: Backend) {
     let app = spawn_app(backend).await;
     let child = mentored_child(&app).await;
-    let from = next_monday(app.today);
+    let from = crate::helpers::school_week(&app).await;
     let guardian = app.login("guardian1").await;
     let submitted = apply(&guardian, child, from, from).await;
     let case_id = submitted["case_id"].as_str().unwrap().to_owned();
@@ -373,7 +374,7 @@ async fn a_guardian_of_an_adult_pupil_is_refused_and_the_adult_applies_alone(bac
     });
     tx.commit().await.unwrap();
 
-    let from = next_monday(app.today);
+    let from = crate::helpers::school_week(&app).await;
     let refused = app
         .login("guardian1")
         .await
@@ -393,7 +394,7 @@ async fn a_guardian_of_an_adult_pupil_is_refused_and_the_adult_applies_alone(bac
 async fn an_application_can_be_withdrawn_before_the_decision(backend: Backend) {
     let app = spawn_app(backend).await;
     let child = mentored_child(&app).await;
-    let from = next_monday(app.today);
+    let from = crate::helpers::school_week(&app).await;
     let guardian = app.login("guardian1").await;
     let submitted = apply(&guardian, child, from, from).await;
     let case_id = submitted["case_id"].as_str().unwrap().to_owned();
@@ -421,7 +422,7 @@ async fn an_application_can_be_withdrawn_before_the_decision(backend: Backend) {
 async fn the_other_guardian_declines_with_a_reason_and_cannot_withdraw(backend: Backend) {
     let app = spawn_app(backend).await;
     let child = mentored_child(&app).await;
-    let from = next_monday(app.today);
+    let from = crate::helpers::school_week(&app).await;
     let first = app.login("guardian1").await;
     let case_id = apply(&first, child, from, from).await["case_id"]
         .as_str()
@@ -479,7 +480,7 @@ async fn the_other_guardian_declines_with_a_reason_and_cannot_withdraw(backend: 
 async fn odd_text_and_far_dates_get_field_errors_not_500(backend: Backend) {
     let app = spawn_app(backend).await;
     let child = mentored_child(&app).await;
-    let from = next_monday(app.today);
+    let from = crate::helpers::school_week(&app).await;
     let guardian = app.login("guardian1").await;
     let post = |body: Value| {
         let guardian = &guardian;
@@ -509,4 +510,82 @@ async fn odd_text_and_far_dates_get_field_errors_not_500(backend: Backend) {
     let emoji =
         post(json!({ "pupil_id": child, "from": from, "to": from, "reason": "resa 😀 🇸🇪" })).await;
     assert_eq!(emoji.status(), StatusCode::CREATED);
+}
+
+async fn school_days_are_counted_from_the_calendar(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let guardian = app.login("guardian1").await;
+    let count = |from: &str, to: &str| format!("/api/calendar/school-days?from={from}&to={to}");
+
+    // 14 Dec – 8 Jan: five days before jullov, none in it (nor Christmas, New Year or
+    // Epiphany), two after it.
+    let christmas = guardian.get_json(&count("2026-12-14", "2027-01-08")).await;
+    assert_eq!(christmas["school_days"], 7, "{christmas}");
+    assert_eq!(christmas["days"][5], "2027-01-07");
+    assert_eq!(christmas["principal_decides"], false);
+    let longer = guardian.get_json(&count("2026-12-14", "2027-01-22")).await;
+    assert_eq!(longer["school_days"], 17);
+    assert_eq!(longer["principal_decides"], true);
+    let summer = guardian.get_json(&count("2027-06-14", "2027-06-30")).await;
+    assert_eq!(summer["school_days"], 0);
+    for (path, field, code) in [
+        (count("2027-01-08", "2026-12-14"), "to", "before_from"),
+        (count("2026-01-01", "2027-12-31"), "to", "period_too_long"),
+    ] {
+        let refused: Value = {
+            let response = guardian.get(&path).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path}"
+            );
+            response.json().await.unwrap()
+        };
+        assert_eq!(refused["error"]["fields"][0]["field"], field, "{refused}");
+        assert_eq!(refused["error"]["fields"][0]["code"], code, "{refused}");
+    }
+    let bad_date = guardian.get(&count("2026-13-01", "2027-01-08")).await;
+    assert_eq!(bad_date.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let anonymous = app.client().get(&count("2026-12-14", "2027-01-08")).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    // A break in the calendar takes its days out of a leave, whatever the date the tests run:
+    // a week off, and a leave over it and the week before counts five days.
+    let child = mentored_child(&app).await;
+    let from = crate::helpers::school_week(&app).await;
+    let (off_start, off_end) = (from + Days::new(7), from + Days::new(11));
+    skolflyt::with_db!(&app.db, |pool| sqlx::query(
+        "INSERT INTO calendar_periods (school_year, kind, code, name_sv, name_en, start_date, \
+         end_date, created_at, updated_at) VALUES ('test', 'break', 'testlov', 'Testlov', \
+         'Test break', $1, $2, $3, $3)"
+    )
+    .bind(off_start)
+    .bind(off_end)
+    .bind(chrono::Utc::now())
+    .execute(pool)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let off = guardian
+        .get_json(&count(&off_start.to_string(), &off_end.to_string()))
+        .await;
+    assert_eq!(off["school_days"], 0, "{off}");
+    let refused = guardian
+        .post_json(
+            "/api/applications/leave",
+            json!({ "pupil_id": child, "from": off_start, "to": off_end, "reason": "Resa" }),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(refused["error"]["fields"][0]["field"], "to", "{refused}");
+    assert_eq!(refused["error"]["fields"][0]["code"], "no_school_day");
+
+    let submitted = apply(&guardian, child, from, off_end).await;
+    let case_id: Uuid = submitted["case_id"].as_str().unwrap().parse().unwrap();
+    let leave = applications::leave(&app.db, case_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(leave.school_days, 5);
 }

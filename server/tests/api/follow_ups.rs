@@ -291,7 +291,7 @@ async fn subscribers_who_reach_the_pupil_are_notified_of_a_new_case(backend: Bac
     .await;
 
     let guardian = app.login("guardian1").await;
-    let from = app.today + chrono::Days::new(14);
+    let from = crate::helpers::school_week(&app).await;
     let response = guardian
         .post_json(
             "/api/applications/leave",

@@ -129,10 +129,7 @@ async fn every_response_has_a_content_security_policy() {
 
     // A document download.
     let child = child_in_a_class(&app).await;
-    let from = {
-        let ahead = 7 - app.today.weekday().num_days_from_monday() as u64;
-        app.today + Days::new(ahead)
-    };
+    let from = crate::helpers::school_week(&app).await;
     let submitted = session
         .post_json(
             "/api/applications/leave",

@@ -352,3 +352,38 @@ pub fn next_monday(today: chrono::NaiveDate) -> chrono::NaiveDate {
     let ahead = 7 - today.weekday().num_days_from_monday() as u64;
     today + chrono::Days::new(ahead)
 }
+
+/// The first Monday after today whose whole week (Monday to Friday) is school days by the
+/// school calendar: a leave in it counts five school days, whatever the date the tests run.
+pub async fn school_week(app: &TestApp) -> chrono::NaiveDate {
+    let mut monday = next_monday(app.today);
+    loop {
+        let days = skolflyt::store::attendance::school_days_in(
+            &app.db,
+            monday,
+            monday + chrono::Days::new(4),
+        )
+        .await
+        .unwrap();
+        if days.len() == 5 {
+            return monday;
+        }
+        monday = monday + chrono::Days::new(7);
+    }
+}
+
+/// The `n`th school day (1 = the first) from `from` on, by the school calendar.
+pub async fn school_days_from(
+    app: &TestApp,
+    from: chrono::NaiveDate,
+    n: usize,
+) -> chrono::NaiveDate {
+    let days = skolflyt::store::attendance::school_days_in(
+        &app.db,
+        from,
+        from + chrono::Days::new(n as u64 * 3 + 60),
+    )
+    .await
+    .unwrap();
+    days[n - 1]
+}

@@ -3,7 +3,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{Datelike, Days};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use skolflyt::config::{SmtpConfig, SmtpSecurity};
@@ -35,10 +34,6 @@ async fn app_with_email(backend: Backend) -> (TestApp, Arc<Mutex<Vec<Received>>>
     (app, received)
 }
 
-fn next_monday(today: chrono::NaiveDate) -> chrono::NaiveDate {
-    today + Days::new(7 - today.weekday().num_days_from_monday() as u64)
-}
-
 async fn email_of(app: &TestApp, username: &str) -> String {
     messages::contact(&app.db, app.account(username).person_id)
         .await
@@ -49,7 +44,7 @@ async fn email_of(app: &TestApp, username: &str) -> String {
 
 async fn apply_for_leave(app: &TestApp) -> String {
     let child = app.account("guardian1").children[0];
-    let from = next_monday(app.today);
+    let from = crate::helpers::school_week(app).await;
     let response = app
         .login("guardian1")
         .await

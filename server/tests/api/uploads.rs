@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::Days;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -15,11 +15,6 @@ on_both_databases!(
     only_real_pdfs_and_images_are_accepted,
     bad_file_names_get_a_field_error,
 );
-
-fn next_monday(today: NaiveDate) -> NaiveDate {
-    let ahead = 7 - today.weekday().num_days_from_monday() as u64;
-    today + Days::new(ahead)
-}
 
 /// guardian1's child in a school class.
 async fn child_in_a_class(app: &TestApp) -> Uuid {
@@ -49,7 +44,7 @@ async fn apply_with(
     media_type: &str,
     bytes: &[u8],
 ) -> reqwest::Response {
-    let from = next_monday(app.today);
+    let from = crate::helpers::school_week(app).await;
     session
         .post_json(
             "/api/applications/leave",

@@ -52,9 +52,21 @@ pub struct Setup {
     pub mentors: usize,
 }
 
-fn next_monday(today: NaiveDate) -> NaiveDate {
-    let ahead = 7 - today.weekday().num_days_from_monday() as u64;
-    today + Days::new(ahead)
+/// The first `count` Mondays after `today` whose whole week is school days by the school
+/// calendar, so that every planned leave counts its days and is never refused for a break.
+async fn school_weeks(db: &Db, today: NaiveDate, count: usize) -> Vec<NaiveDate> {
+    let mut monday = today + Days::new(7 - today.weekday().num_days_from_monday() as u64);
+    let mut weeks = Vec::with_capacity(count);
+    while weeks.len() < count {
+        let days = skolflyt::store::attendance::school_days_in(db, monday, monday + Days::new(4))
+            .await
+            .expect("school days");
+        if days.len() == 5 {
+            weeks.push(monday);
+        }
+        monday = monday + Days::new(7);
+    }
+    weeks
 }
 
 /// Picks the children, mentors and guardians, makes accounts for those without one, and plans
@@ -169,7 +181,7 @@ pub async fn prepare(
         .expect("the demo account admin1");
     let admin = login_for(admin.person_id, &mut logins);
 
-    let monday = next_monday(today);
+    let weeks = school_weeks(db, today, count.div_ceil(chosen.len())).await;
     let mut families = BTreeSet::new();
     let mut applications = Vec::with_capacity(count);
     for index in 0..count {
@@ -186,7 +198,7 @@ pub async fn prepare(
         // Monday to Wednesday, one to three days: never past Friday, so the mentor decides.
         let start = (index % 3) as u64;
         let days = ((index / 3) % 3) as u64;
-        let from = monday + Days::new(7 * week as u64 + start);
+        let from = weeks[week] + Days::new(start);
         applications.push(Application {
             index,
             pupil: child,

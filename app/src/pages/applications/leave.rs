@@ -146,6 +146,7 @@ fn problem(i18n: I18n, field: &str, code: &str) -> String {
         ("from", "in_past") => t_string!(i18n, leave.problem.from_in_past),
         ("to", "required") => t_string!(i18n, leave.problem.to_required),
         ("to", "before_from") => t_string!(i18n, leave.problem.to_before_from),
+        ("to", "no_school_day") => t_string!(i18n, leave.problem.no_school_day),
         ("from" | "to", "invalid_date") => t_string!(i18n, leave.problem.invalid_date),
         ("reason", "required") => t_string!(i18n, leave.problem.reason_required),
         ("reason", "too_long") => {
@@ -330,6 +331,20 @@ fn LeaveForm(candidates: Vec<PupilSummary>, for_self: bool) -> impl IntoView {
         }
     };
 
+    // The school days of the chosen period and who will decide, from the school calendar.
+    let period = move || match (parse_date(&from.get()), parse_date(&to.get())) {
+        (Ok(Some(from)), Ok(Some(to))) if from <= to => Some((from, to)),
+        _ => None,
+    };
+    let school_days = LocalResource::new(move || {
+        let period = period();
+        async move {
+            match period {
+                Some((from, to)) => api::attendance::school_days(from, to).await.ok(),
+                None => None,
+            }
+        }
+    });
     let min_date = format::date(format::today());
     let accept = ATTACHMENT_MEDIA_TYPES.join(",");
     let chooser = move || {
@@ -394,6 +409,31 @@ fn LeaveForm(candidates: Vec<PupilSummary>, for_self: bool) -> impl IntoView {
                         />
                     </div>
                 </div>
+                <p class="hint" role="status" id="leave-school-days">
+                    {move || {
+                        school_days
+                            .get()
+                            .flatten()
+                            .map(|days| {
+                                if days.school_days == 0 {
+                                    t_string!(i18n, leave.no_school_day).to_owned()
+                                } else {
+                                    let decides = if days.principal_decides {
+                                        t_string!(i18n, leave.decides_principal)
+                                    } else {
+                                        t_string!(i18n, leave.decides_mentor)
+                                    };
+                                    format!(
+                                        "{} {decides}",
+                                        format::fill(
+                                            t_string!(i18n, leave.school_days),
+                                            &[("count", &days.school_days.to_string())],
+                                        ),
+                                    )
+                                }
+                            })
+                    }}
+                </p>
                 <div class="field">
                     <label for="leave-reason">{t!(i18n, leave.reason)}</label>
                     <p class="hint" id="leave-reason-hint">
