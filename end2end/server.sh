@@ -13,6 +13,8 @@ export SKOLFLYT_DATABASE_URL="sqlite://$dir/e2e.db"
 export SKOLFLYT_BLOB_STORE_URL="$dir/blobs"
 export SKOLFLYT_BIND="127.0.0.1:$port"
 export SKOLFLYT_DIST_DIR="${SKOLFLYT_DIST_DIR:-$PWD/dist}"
+# The unexcused-absence notice waits this long for a correction (600 s in production).
+export SKOLFLYT_ABSENCE_NOTICE_DELAY_SECONDS=2
 bin="${SKOLFLYT_BIN:-target/debug/skolflyt}"
 "$bin" demo --pupils 300 --seed 1
 "$bin" demo-accounts > "$PWD/end2end/.accounts.jsonl"

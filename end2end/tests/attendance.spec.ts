@@ -1,6 +1,7 @@
 // Attendance in the browser: a teacher takes a lesson's register by keyboard only on a tablet
-// (all present, one absent, one late 10 minutes, Enter saves), and a guardian reads their
-// child's week on a phone. Every page passes axe-core.
+// (all present, one absent, one late 10 minutes, Enter saves), a pupil's unexcused absence
+// reaches the guardian's inbox, and a guardian reads their child's week and reports absence on
+// a phone. Every page passes axe-core.
 import { expect, test, type Page } from '@playwright/test';
 import {
   account,

@@ -86,6 +86,15 @@ export async function waitForContent(page: Page) {
 const wcag21aa = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** Runs axe-core on the page as it is now; fails listing every WCAG 2.1 A/AA violation. */
+/** Reloads the page until `check` passes (automated steps run in the background). */
+export async function eventually(page: Page, check: () => Promise<void>) {
+  await expect(async () => {
+    await page.reload();
+    await waitForContent(page);
+    await check();
+  }).toPass({ timeout: 15_000, intervals: [500, 1_000, 2_000] });
+}
+
 export async function expectNoAxeViolations(page: Page) {
   await waitForContent(page);
   const results = await new AxeBuilder({ page }).withTags(wcag21aa).analyze();

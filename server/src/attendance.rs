@@ -2,10 +2,11 @@
 //! window, reopenings by the principal, a lesson's history, and a pupil's attendance for the
 //! readers within reach. Every answer with pupils' data is in the access log.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Timelike};
 use chrono_tz::Europe::Stockholm;
 use serde::Deserialize;
 use shared::api::FieldError;
@@ -45,6 +46,7 @@ const PERIOD_DAYS_MAX: i64 = 366;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(my_lessons))
+        .routes(routes!(unregistered_lessons))
         .routes(routes!(lesson_register, save_register))
         .routes(routes!(lesson_history))
         .routes(routes!(reopen_lesson))
@@ -73,6 +75,32 @@ async fn my_lessons(
 ) -> AppResult<Json<Vec<Lesson>>> {
     let date = params.date.unwrap_or_else(clock::today);
     let rows = store::lessons_of_teacher(&state.db, user.person_id, date).await?;
+    Ok(Json(lessons(&state.db, &rows).await?))
+}
+
+/// The lessons of a day at the caller's schools (as principal) that have begun and have no
+/// register yet, by time, with their teachers: today's up to now, a past day's all of them, a
+/// later day's none. Empty for a caller who leads no school.
+#[utoipa::path(get, path = "/lessons/unregistered", tag = "attendance", params(DayParams),
+    responses((status = 200, body = Vec<Lesson>),
+              (status = 401, body = shared::api::ErrorEnvelope),
+              (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn unregistered_lessons(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<DayParams>,
+) -> AppResult<Json<Vec<Lesson>>> {
+    let today = clock::today();
+    let date = params.date.unwrap_or(today);
+    let begun_before = match date.cmp(&today) {
+        Ordering::Less => NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default(),
+        Ordering::Equal => {
+            let now = clock::now().with_timezone(&Stockholm).time();
+            now.with_nanosecond(0).unwrap_or(now)
+        }
+        Ordering::Greater => return Ok(Json(Vec::new())),
+    };
+    let rows = store::unregistered_lessons(&state.db, user.person_id, date, begun_before).await?;
     Ok(Json(lessons(&state.db, &rows).await?))
 }
 
@@ -398,6 +426,7 @@ async fn pupil_attendance(
         &[id],
     )
     .await?;
+    let absences = store::absences_of_pupil(&state.db, id, from, to).await?;
     let now = clock::now();
     let mut totals = AttendanceTotals::default();
     let mut lessons_out = Vec::with_capacity(rows.len());
@@ -406,7 +435,19 @@ async fn pupil_attendance(
         if lesson.starts_at <= now {
             totals.add(lesson.minutes, mark.as_ref());
         }
-        lessons_out.push(PupilLesson { lesson, mark });
+        let expected_absence = if mark.is_some() {
+            None
+        } else {
+            absences
+                .iter()
+                .find(|(first, last, _)| *first <= row.date && row.date <= *last)
+                .map(|(.., kind)| absence_reason(kind).to_owned())
+        };
+        lessons_out.push(PupilLesson {
+            lesson,
+            mark,
+            expected_absence,
+        });
     }
     Ok(Json(PupilAttendance {
         pupil: PupilRef {
@@ -419,6 +460,15 @@ async fn pupil_attendance(
         lessons: lessons_out,
         totals,
     }))
+}
+
+/// The absence reason a register starts from for an absence of `kind` (granted leave or a
+/// guardian's report).
+fn absence_reason(kind: &str) -> &'static str {
+    match kind {
+        "granted_leave" => "granted_leave",
+        _ => "reported_by_guardian",
+    }
 }
 
 /// The lesson and how the reader stands to it; 404 unless they teach it or lead its school.
@@ -510,10 +560,9 @@ async fn register_of(
                     version: mark.version,
                 },
                 None => {
-                    let reason = absences.get(&id).map(|kind| match kind.as_str() {
-                        "granted_leave" => "granted_leave".to_owned(),
-                        _ => "reported_by_guardian".to_owned(),
-                    });
+                    let reason = absences
+                        .get(&id)
+                        .map(|kind| absence_reason(kind).to_owned());
                     let absent = reason.is_some();
                     AttendanceMark {
                         pupil,

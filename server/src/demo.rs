@@ -128,7 +128,7 @@ async fn teams(db: &Db) -> anyhow::Result<()> {
     let now = Utc::now();
     for (team, duty) in [
         (follow_ups::OPERATIONS_TEAM, "administrator"),
-        ("Elevhandläggning", "case_worker"),
+        (follow_ups::CASE_OFFICE_TEAM, "case_worker"),
     ] {
         let id = follow_ups::ensure_team(db, team, now).await?;
         let members: Vec<Uuid> = with_db!(db, |pool| {

@@ -287,6 +287,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_contact, set_contact))
         .routes(routes!(inbox))
         .routes(routes!(mark_read))
+        .routes(routes!(mark_all_read))
+}
+
+/// Marks all my unread messages read.
+#[utoipa::path(post, path = "/inbox/read", tag = "messages",
+    responses((status = 200, body = shared::messages::InboxRead),
+              (status = 401, body = shared::api::ErrorEnvelope)))]
+async fn mark_all_read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<shared::messages::InboxRead>> {
+    let marked = store::mark_all_read(&state.db, user.person_id, clock::now()).await?;
+    Ok(Json(shared::messages::InboxRead { marked }))
 }
 
 /// Marks one of my messages read.

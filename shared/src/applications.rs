@@ -28,6 +28,10 @@ pub struct LeaveApplicationForm {
     pub to: Option<NaiveDate>,
     pub reason: String,
     pub attachment: Option<Attachment>,
+    /// Apply although the period overlaps another leave of the child's that is granted or
+    /// pending; without it such an application is refused with `from`/`overlaps_leave`.
+    #[serde(default)]
+    pub confirm_overlap: bool,
 }
 
 /// A file sent with a form, base64-encoded.
@@ -185,6 +189,7 @@ mod tests {
             to,
             reason: reason.into(),
             attachment: None,
+            confirm_overlap: false,
         }
     }
 

@@ -214,6 +214,10 @@ pub struct MarkMinutes {
 pub struct PupilLesson {
     pub lesson: Lesson,
     pub mark: Option<MarkMinutes>,
+    /// A lesson without a mark that a granted leave or a guardian's report covers: the reason
+    /// code the register will start from (`granted_leave` or `reported_by_guardian`).
+    #[serde(default)]
+    pub expected_absence: Option<String>,
 }
 
 /// `GET /api/pupils/{id}/attendance`: the pupil's lessons in the period that the reader may

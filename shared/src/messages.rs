@@ -15,3 +15,10 @@ pub struct InboxMessage {
     pub read: bool,
     pub created_at: DateTime<Utc>,
 }
+
+/// `POST /api/inbox/read`: how many of my messages were unread and are read now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboxRead {
+    pub marked: u64,
+}

@@ -15,6 +15,12 @@ pub async fn lessons(date: NaiveDate) -> Result<Vec<Lesson>, ApiError> {
     get_json(Request::get("/api/lessons").query([("date", date.to_string())])).await
 }
 
+/// `GET /api/lessons/unregistered?date=…`: the begun lessons without a register that day at
+/// the schools the signed-in principal leads.
+pub async fn unregistered_lessons(date: NaiveDate) -> Result<Vec<Lesson>, ApiError> {
+    get_json(Request::get("/api/lessons/unregistered").query([("date", date.to_string())])).await
+}
+
 /// `GET /api/lessons/{id}/attendance`: 404 unless the reader teaches the lesson or leads
 /// its school.
 pub async fn register(id: Uuid) -> Result<LessonRegister, ApiError> {

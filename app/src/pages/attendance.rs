@@ -3,10 +3,12 @@
 mod lessons;
 mod register;
 mod report;
+mod unregistered;
 mod week;
 
 pub use lessons::LessonsPage;
 pub use register::LessonRegisterPage;
+pub use unregistered::UnregisteredLessons;
 pub use week::PupilAttendancePage;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

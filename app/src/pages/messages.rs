@@ -43,6 +43,23 @@ pub fn InboxPage() -> impl IntoView {
         })
     });
     let inbox = LocalResource::new(move || load(applicant.get()));
+    let mark_all = Action::new_local(move |csrf_token: &String| {
+        let csrf_token = csrf_token.clone();
+        async move {
+            let answer = api::messages::mark_all_read(&csrf_token).await;
+            if answer.is_ok() {
+                inbox.refetch();
+            }
+            answer
+        }
+    });
+    let mark_all_failed = move || {
+        mark_all
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <ErrorAlert error /> })
+    };
 
     view! {
         <h1>{t!(i18n, inbox.title)}</h1>
@@ -53,7 +70,28 @@ pub fn InboxPage() -> impl IntoView {
                         view! { <p class="empty-state">{t!(i18n, inbox.empty)}</p> }.into_any()
                     }
                     Ok((messages, mine)) => {
+                        let any_unread = messages.iter().any(|message| !message.read);
                         view! {
+                            {any_unread
+                                .then(|| {
+                                    view! {
+                                        <div class="button-row">
+                                            <button
+                                                type="button"
+                                                class="button secondary"
+                                                disabled=move || mark_all.pending().get()
+                                                on:click=move |_| {
+                                                    if let Some(token) = session.csrf_token() {
+                                                        mark_all.dispatch(token);
+                                                    }
+                                                }
+                                            >
+                                                {t!(i18n, inbox.mark_all_read)}
+                                            </button>
+                                        </div>
+                                    }
+                                })}
+                            {mark_all_failed}
                             <ol class="messages">
                                 {messages
                                     .into_iter()
@@ -81,12 +119,33 @@ pub fn InboxPage() -> impl IntoView {
     }
 }
 
+/// A message; an unread one is marked read when its case is opened from it, or by its button.
 #[component]
 fn Message(message: InboxMessage, link: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     let heading_id = format!("message-{}", message.id);
+    let id = message.id;
+    let read = RwSignal::new(message.read);
+    let mark_read = Action::new_local(move |csrf_token: &String| {
+        let csrf_token = csrf_token.clone();
+        async move {
+            let answer = api::messages::mark_read(&csrf_token, id).await;
+            if answer.is_ok() {
+                read.set(true);
+            }
+            answer
+        }
+    });
+    let dispatch_read = move || {
+        if !read.get_untracked()
+            && let Some(token) = session.csrf_token()
+        {
+            mark_read.dispatch(token);
+        }
+    };
     view! {
-        <li class="card" class:unread=!message.read>
+        <li class="card" class:unread=move || !read.get()>
             <h2 class="card-title" id=heading_id.clone()>
                 {message.subject}
             </h2>
@@ -94,20 +153,44 @@ fn Message(message: InboxMessage, link: Option<String>) -> impl IntoView {
                 <time datetime=message.created_at.to_rfc3339()>
                     {format::date_time(message.created_at)}
                 </time>
-                {(!message.read)
-                    .then(|| view! { " " <span class="badge">{t!(i18n, inbox.unread)}</span> })}
+                {move || {
+                    (!read.get())
+                        .then(|| view! { " " <span class="badge">{t!(i18n, inbox.unread)}</span> })
+                }}
             </p>
             <p class="prose">{message.body}</p>
             {link
                 .map(|href| {
                     view! {
                         <p>
-                            <A href=href attr:aria-describedby=heading_id>
+                            <A
+                                href=href
+                                attr:aria-describedby=heading_id.clone()
+                                on:click=move |_| dispatch_read()
+                            >
                                 {t!(i18n, inbox.open_case)}
                             </A>
                         </p>
                     }
                 })}
+            {move || {
+                (!read.get())
+                    .then(|| {
+                        view! {
+                            <p>
+                                <button
+                                    type="button"
+                                    class="button secondary"
+                                    aria-describedby=heading_id.clone()
+                                    disabled=move || mark_read.pending().get()
+                                    on:click=move |_| dispatch_read()
+                                >
+                                    {t!(i18n, inbox.mark_read)}
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
         </li>
     }
 }

@@ -29,6 +29,7 @@ use crate::jobs::{JobStep, SoloStep};
 use crate::state::AppState;
 use crate::store::applications::{self as store, LeaveRow, NewLeave};
 use crate::store::cases::{self as case_store, CaseRow, NewCase, NewDecision};
+use crate::store::follow_ups as follow_up_store;
 use crate::store::register as register_store;
 use crate::store::{Tx, messages};
 use crate::{clock, jobs, municipality};
@@ -103,6 +104,36 @@ pub async fn submit(
             "no_school_day",
             "there is no school day in the period (weekends, breaks and holidays)",
         ));
+    }
+    if !form.confirm_overlap {
+        let overlapping =
+            store::overlapping_leaves(db, pupil.id, valid.period.from, valid.period.to).await?;
+        if !overlapping.is_empty() {
+            let cases = overlapping
+                .iter()
+                .map(|l| {
+                    let number = shared::cases::CaseNumber {
+                        year: l.year as u16,
+                        serial: l.serial as u32,
+                    };
+                    let state = if l.outcome.is_some() {
+                        "granted"
+                    } else {
+                        "pending"
+                    };
+                    format!("{number} ({} – {}, {state})", l.from_date, l.to_date)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(AppError::field(
+                "from",
+                "overlaps_leave",
+                format!(
+                    "the period overlaps the child's leave {cases}; send confirm_overlap: true \
+                     to apply anyway"
+                ),
+            ));
+        }
     }
     let attachment = match form.attachment {
         // Parsing a PDF or decoding an image is CPU work: off the async workers.
@@ -713,17 +744,48 @@ async fn route(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {
     };
     let now = clock::now();
     let Some(decider) = decider else {
-        // Left in the distribution queue for a case worker to assign.
+        // Nobody in the register may decide it: it stays in the distribution queue, and the
+        // case office gets an exception saying why, so that it is not left undecided.
+        let missing = if role == "principal" {
+            "rektor"
+        } else {
+            "mentor eller rektor"
+        };
         case_store::record_event(
             &mut tx,
             case_id,
             None,
             "routing",
             None,
-            "no mentor or principal in the register",
+            &format!("no {role} in the register school_days={school_days}"),
             now,
         )
         .await?;
+        let team = follow_up_store::ensure_team_in(&mut tx, follow_up_store::CASE_OFFICE_TEAM, now)
+            .await?;
+        let title = format!("Ingen kan besluta ärende {}", case.number());
+        let details = format!(
+            "Registret har ingen {missing} för eleven den {today}. Ledighet på {school_days} \
+             skoldagar beslutas av {}. Lägg in beslutsfattaren i registret och tilldela \
+             ärendet, eller lämna över det till den som får besluta.",
+            if role == "principal" {
+                "rektor (skollagen 7 kap. 18 §)"
+            } else {
+                "mentor eller rektor"
+            }
+        );
+        let exception = follow_up_store::NewFollowUp {
+            kind: shared::follow_ups::FollowUpKind::Exception.as_str(),
+            title: &title,
+            details: &details,
+            due_date: Some(today),
+            owner: None,
+            assignee_person: None,
+            assignee_team: Some(team),
+            case_id: Some(case_id),
+            job_id: None,
+        };
+        follow_up_store::create(&mut tx, &exception, None, now).await?;
         return Ok(tx);
     };
     case_store::assign(&mut tx, case_id, decider.id, None, now).await?;

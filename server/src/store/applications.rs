@@ -106,6 +106,31 @@ pub async fn leave_history(db: &Db, pupil: Uuid) -> sqlx::Result<Vec<LeaveHistor
     })
 }
 
+/// The child's leave applications that overlap `from`..=`to` and are granted or still
+/// pending (not withdrawn, declined, rejected or closed undecided), by first day.
+pub async fn overlapping_leaves(
+    db: &Db,
+    pupil: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<LeaveHistoryRow>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT l.case_id, c.year, c.serial, l.from_date, l.to_date, l.school_days, c.status, c.outcome \
+             FROM leave_applications l JOIN cases c ON c.id = l.case_id \
+             WHERE l.pupil_id = $1 AND l.from_date <= $3 AND l.to_date >= $2 \
+               AND c.status <> 'withdrawn' \
+               AND (c.outcome = 'approved' OR (c.outcome IS NULL AND c.status <> 'closed')) \
+             ORDER BY l.from_date, c.id",
+        )
+        .bind(pupil)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await
+    })
+}
+
 /// Writes a granted-leave absence for the period (once per case).
 pub async fn record_granted_leave(
     tx: &mut Tx,

@@ -208,6 +208,31 @@ pub async fn lessons_of_teacher(
         .await)
 }
 
+/// The lessons on `date` at the schools `principal` leads that day whose register has not been
+/// taken and that began before `begun_before`, by time.
+pub async fn unregistered_lessons(
+    db: &Db,
+    principal: Uuid,
+    date: NaiveDate,
+    begun_before: NaiveTime,
+) -> sqlx::Result<Vec<LessonRow>> {
+    let sql = format!(
+        "SELECT {LESSON_COLUMNS} FROM {LESSON_JOINS} \
+         WHERE l.date = $2 AND NOT l.cancelled AND l.register_taken_at IS NULL \
+           AND l.start_time <= $3 \
+           AND u.parent_id IN (SELECT d.organisation_id FROM duties d \
+             WHERE d.person_id = $1 AND d.duty = 'principal' AND d.valid_from <= $2 \
+               AND (d.valid_to IS NULL OR d.valid_to >= $2)) \
+         ORDER BY l.start_time, gr.name, l.id"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(principal)
+        .bind(date)
+        .bind(begun_before)
+        .fetch_all(pool)
+        .await)
+}
+
 pub async fn lesson(db: &Db, id: Uuid) -> sqlx::Result<Option<LessonRow>> {
     let sql = format!("SELECT {LESSON_COLUMNS} FROM {LESSON_JOINS} WHERE l.id = $1");
     with_db!(db, |pool| sqlx::query_as(&sql)
@@ -639,6 +664,25 @@ pub async fn absences_on(
         }
         query.fetch_all(pool).await
     })
+}
+
+/// The pupil's granted leaves and reported absences overlapping `from`..=`to`:
+/// `(from_date, to_date, kind)`, granted leave first where both cover a day.
+pub async fn absences_of_pupil(
+    db: &Db,
+    pupil: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<(NaiveDate, NaiveDate, String)>> {
+    with_db!(db, |pool| sqlx::query_as(
+        "SELECT from_date, to_date, kind FROM absences \
+         WHERE person_id = $1 AND from_date <= $3 AND to_date >= $2 ORDER BY kind, from_date"
+    )
+    .bind(pupil)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await)
 }
 
 /// Until when the lesson's register is reopened for `person`, if it is.

@@ -10,6 +10,8 @@ pub mod subscriptions;
 
 /// The team that receives exceptions from failed automated steps.
 pub const OPERATIONS_TEAM: &str = "Drift";
+/// The municipality's case workers: cases that the register gives nobody to decide go here.
+pub const CASE_OFFICE_TEAM: &str = "Elevhandläggning";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FollowUpRow {
@@ -304,7 +306,14 @@ pub async fn events(db: &Db, id: Uuid) -> sqlx::Result<Vec<EventRow>> {
 /// The team's id, creating the team if it does not exist yet.
 pub async fn ensure_team(db: &Db, name: &str, now: DateTime<Utc>) -> sqlx::Result<Uuid> {
     let mut tx = db.begin().await?;
-    with_tx!(&mut tx, |conn| {
+    let id = ensure_team_in(&mut tx, name, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`ensure_team`] inside a transaction that is already writing (SQLite has one writer).
+pub async fn ensure_team_in(tx: &mut Tx, name: &str, now: DateTime<Utc>) -> sqlx::Result<Uuid> {
+    with_tx!(&mut *tx, |conn| {
         sqlx::query("INSERT INTO teams (id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT (name) DO NOTHING")
             .bind(Uuid::new_v4())
             .bind(name)
@@ -312,14 +321,12 @@ pub async fn ensure_team(db: &Db, name: &str, now: DateTime<Utc>) -> sqlx::Resul
             .execute(&mut *conn)
             .await?;
     });
-    let id = with_tx!(&mut tx, |conn| sqlx::query_scalar(
+    Ok(with_tx!(&mut *tx, |conn| sqlx::query_scalar(
         "SELECT id FROM teams WHERE name = $1"
     )
     .bind(name)
     .fetch_one(&mut *conn)
-    .await?);
-    tx.commit().await?;
-    Ok(id)
+    .await?))
 }
 
 pub async fn add_member(

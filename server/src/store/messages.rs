@@ -227,6 +227,19 @@ pub async fn deliveries_for_case(db: &Db, case_id: Uuid) -> sqlx::Result<Vec<(Uu
 }
 
 /// Marks the person's own message read; false if it is not theirs.
+/// Marks every unread message of `person`'s read; how many were.
+pub async fn mark_all_read(db: &Db, person: Uuid, now: DateTime<Utc>) -> sqlx::Result<u64> {
+    with_db!(db, |pool| Ok(sqlx::query(
+        "UPDATE inbox_messages SET read_at = $2, updated_at = $2 \
+         WHERE person_id = $1 AND read_at IS NULL"
+    )
+    .bind(person)
+    .bind(now)
+    .execute(pool)
+    .await?
+    .rows_affected()))
+}
+
 pub async fn mark_read(db: &Db, person: Uuid, id: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
     let mut tx = db.begin().await?;
     let changed = with_tx!(&mut tx, |conn| {

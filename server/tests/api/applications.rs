@@ -21,6 +21,8 @@ on_both_databases!(
     the_other_guardian_declines_with_a_reason_and_cannot_withdraw,
     odd_text_and_far_dates_get_field_errors_not_500,
     school_days_are_counted_from_the_calendar,
+    an_overlapping_leave_is_warned_and_can_be_sent_anyway,
+    a_leave_nobody_may_decide_stays_queued_with_an_exception_for_the_case_office,
 );
 
 /// guardian1's child whose mentor is teacher1.
@@ -588,4 +590,111 @@ async fn school_days_are_counted_from_the_calendar(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(leave.school_days, 5);
+}
+
+async fn an_overlapping_leave_is_warned_and_can_be_sent_anyway(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let child = mentored_child(&app).await;
+    let monday = crate::helpers::school_week(&app).await;
+    let guardian = app.login("guardian1").await;
+    let first = apply(&guardian, child, monday, monday + Days::new(2)).await;
+    let overlapping = json!({
+        "pupil_id": child,
+        "from": monday + Days::new(2),
+        "to": monday + Days::new(3),
+        "reason": "Läger",
+    });
+    let response = guardian
+        .post_json("/api/applications/leave", overlapping.clone())
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    let problem = &body["error"]["fields"][0];
+    assert_eq!(
+        (problem["field"].as_str(), problem["code"].as_str()),
+        (Some("from"), Some("overlaps_leave"))
+    );
+    let number = first["number"].as_str().unwrap();
+    assert!(
+        problem["message"].as_str().unwrap().contains(number),
+        "{problem}"
+    );
+
+    // The guardian applies anyway; the second application is a case of its own.
+    let mut anyway = overlapping;
+    anyway["confirm_overlap"] = json!(true);
+    let response = guardian.post_json("/api/applications/leave", anyway).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let second: Value = response.json().await.unwrap();
+    assert_ne!(second["case_id"], first["case_id"]);
+
+    // A withdrawn application no longer counts; the confirmed one still does.
+    let case_id = first["case_id"].as_str().unwrap();
+    let withdrawn = guardian
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/my/cases/{case_id}/withdrawal"),
+            None,
+            true,
+        )
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    apply(&guardian, child, monday, monday + Days::new(1)).await;
+    let response = guardian
+        .post_json(
+            "/api/applications/leave",
+            json!({ "pupil_id": child, "from": monday + Days::new(3), "to": monday + Days::new(4),
+                    "reason": "Läger" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn a_leave_nobody_may_decide_stays_queued_with_an_exception_for_the_case_office(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let child = mentored_child(&app).await;
+    // The register has no principal any more (their duty ended yesterday).
+    let yesterday = app.today - Days::new(1);
+    skolflyt::with_db!(&app.db, |pool| sqlx::query(
+        "UPDATE duties SET valid_to = $1 WHERE duty = 'principal'"
+    )
+    .bind(yesterday)
+    .execute(pool)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let from = crate::helpers::school_week(&app).await;
+    let to = crate::helpers::school_days_from(&app, from, 12).await;
+    let submitted = apply(&app.login("guardian1").await, child, from, to).await;
+    let case_id = submitted["case_id"].as_str().unwrap().to_owned();
+    let case: Uuid = case_id.parse().unwrap();
+    let confirm = format!("/api/applications/leave/{case_id}/confirmation");
+    app.login("guardian2")
+        .await
+        .send(reqwest::Method::POST, &confirm, None, true)
+        .await;
+    let exceptions = || {
+        app.query_ids_for(
+            "SELECT f.id FROM follow_ups f JOIN teams t ON t.id = f.assignee_team_id \
+             WHERE f.case_id = $1 AND f.kind = 'exception' AND t.name = 'Elevhandläggning'",
+            case,
+        )
+    };
+    app.eventually("the case office gets an exception", || async {
+        exceptions().await.len() == 1
+    })
+    .await;
+    let row = skolflyt::store::cases::get(&app.db, case)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((row.status.as_str(), row.owner_id), ("new", None));
+    // A case worker of the team reads why on the follow-ups dashboard.
+    let worker = app.login("case_worker1").await;
+    let id = exceptions().await[0];
+    let follow_up = worker.get_json(&format!("/api/follow-ups/{id}")).await;
+    let details = follow_up["details"].as_str().unwrap();
+    assert!(details.contains("ingen rektor"), "{details}");
 }

@@ -20,6 +20,7 @@ on_both_databases!(
     the_editing_window_closes_and_the_principal_reopens_it,
     granted_leave_and_reported_absence_are_prefilled_as_valid_absence,
     only_the_lessons_teachers_and_principal_reach_its_register,
+    the_principal_sees_the_begun_lessons_without_a_register,
     a_pupils_attendance_reaches_the_family_and_the_school,
     unexcused_absence_is_told_once_a_day_and_a_later_change_as_a_correction,
     a_correction_inside_the_delay_sends_no_notice,
@@ -548,6 +549,105 @@ async fn granted_leave_and_reported_absence_are_prefilled_as_valid_absence(backe
     );
 }
 
+/// The ids of `GET /api/lessons/unregistered?date=` as `session` gets them.
+async fn unregistered(session: &Session, date: NaiveDate) -> Vec<Uuid> {
+    let lessons = session
+        .get_json(&format!("/api/lessons/unregistered?date={date}"))
+        .await;
+    lessons
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_value::<Uuid>(l["id"].clone()).unwrap())
+        .collect()
+}
+
+async fn the_principal_sees_the_begun_lessons_without_a_register(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = fixture(&app).await;
+    let at = |hour: u32, minute: u32| NaiveTime::from_hms_opt(hour, minute, 0).unwrap();
+    let today_lesson = |start: NaiveTime, end: NaiveTime| {
+        let (class, teacher) = (f.class, app.account("teacher1").person_id);
+        let app = &app;
+        async move {
+            let mut tx = app.db.begin().await.unwrap();
+            let id = insert_lesson(
+                &mut tx,
+                &NewLesson {
+                    group_id: class,
+                    subject_code: "BL",
+                    subject: "Biologi",
+                    room: None,
+                    date: app.today,
+                    start_time: start,
+                    end_time: end,
+                    teachers: &[teacher],
+                },
+                skolflyt::clock::now(),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            id
+        }
+    };
+    let early = today_lesson(at(0, 0), at(0, 45)).await;
+    let late = today_lesson(at(23, 50), at(23, 59)).await;
+    let principal = app.login(&f.principal).await;
+
+    // Yesterday's lesson without a register is listed with its teacher, until it is taken.
+    let yesterday = app.today - Days::new(1);
+    let listed = principal
+        .get_json(&format!("/api/lessons/unregistered?date={yesterday}"))
+        .await;
+    let lesson = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == json!(f.yesterday))
+        .expect("yesterday's lesson is listed");
+    assert_eq!(lesson["register"], "not_taken");
+    assert_eq!(
+        lesson["teachers"][0]["id"],
+        json!(app.account("teacher1").person_id)
+    );
+    let teacher = app.login("teacher1").await;
+    let read = register(&teacher, f.yesterday).await;
+    assert_eq!(
+        save(&teacher, f.yesterday, json!(all_present(&read)))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert!(
+        !unregistered(&principal, yesterday)
+            .await
+            .contains(&f.yesterday)
+    );
+
+    // Today only what has begun; a later day nothing.
+    let today = unregistered(&principal, app.today).await;
+    assert!(today.contains(&early), "{today:?}");
+    let local_now = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .time();
+    if local_now < at(23, 50) {
+        assert!(!today.contains(&late), "{today:?}");
+    }
+    assert!(
+        unregistered(&principal, app.today + Days::new(1))
+            .await
+            .is_empty()
+    );
+    // A teacher who leads no school gets none, not even their own lessons.
+    assert!(unregistered(&teacher, app.today).await.is_empty());
+    let path = format!("/api/lessons/unregistered?date={}", app.today);
+    assert_eq!(
+        app.client().get(&path).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
 /// The register sent back as it was read (prefilled marks included).
 fn all_present_as_read(register: &Value) -> Vec<Value> {
     register["marks"]
@@ -973,6 +1073,25 @@ async fn a_guardian_reports_absence_and_the_register_is_prefilled(backend: Backe
     // Yesterday's register is not touched by a report from today.
     let yesterday = register(&teacher, f.yesterday).await;
     assert_eq!(mark_of(&yesterday, &json!(f.child))["prefilled"], false);
+    // The family's view of the days shows the lesson not yet taken as reported absent.
+    let week = other
+        .get_json(&format!(
+            "/api/pupils/{}/attendance?from={}&to={}",
+            f.child,
+            app.today - Days::new(1),
+            app.today + Days::new(1)
+        ))
+        .await;
+    let expected = |lesson: Uuid| {
+        week["lessons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["lesson"]["id"] == json!(lesson))
+            .map(|l| l["expected_absence"].clone())
+    };
+    assert_eq!(expected(f.tomorrow), Some(json!("reported_by_guardian")));
+    assert_eq!(expected(f.yesterday), Some(Value::Null));
 
     // A second report over the same days is refused, naming the first.
     let response = guardian

@@ -327,6 +327,7 @@ async fn the_openapi_document_lists_every_endpoint(backend: Backend) {
         "/api/teams",
         "/api/me/contact",
         "/api/inbox/{id}/read",
+        "/api/inbox/read",
         "/api/e-services",
         "/api/e-services/{code}",
         "/api/e-services/{code}/submissions",

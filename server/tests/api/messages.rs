@@ -127,6 +127,36 @@ async fn notices_reach_the_inbox_and_by_email_with_a_stable_message_id(backend: 
         .await;
     assert_eq!(read.status(), StatusCode::NO_CONTENT);
     assert_eq!(second.get_json("/api/inbox").await[0]["read"], true);
+
+    // "Mark all read" marks the first guardian's unread messages, and only theirs.
+    let first = app.login("guardian1").await;
+    let unread = |inbox: &Value| {
+        inbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["read"] == false)
+            .count()
+    };
+    let before = unread(&first.get_json("/api/inbox").await);
+    assert!(before > 0, "guardian1 has unread messages");
+    let stranger_before = unread(&stranger.get_json("/api/inbox").await);
+    let all = first.post_json("/api/inbox/read", json!({})).await;
+    assert_eq!(all.status(), StatusCode::OK);
+    let all: Value = all.json().await.unwrap();
+    assert_eq!(all["marked"], json!(before));
+    assert_eq!(unread(&first.get_json("/api/inbox").await), 0);
+    assert_eq!(
+        unread(&stranger.get_json("/api/inbox").await),
+        stranger_before
+    );
+    let again: Value = first
+        .post_json("/api/inbox/read", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["marked"], 0);
 }
 
 async fn a_person_who_opts_out_gets_no_email_but_the_inbox_message(backend: Backend) {

@@ -345,6 +345,8 @@ impl Flow {
             "from": application.from,
             "to": application.to,
             "reason": application.reason,
+            // The plan applies for the same children many times, over overlapping periods.
+            "confirm_overlap": true,
         });
         let stats = &self.api.stats;
         let mut cut_off = false;

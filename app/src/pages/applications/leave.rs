@@ -147,6 +147,7 @@ fn problem(i18n: I18n, field: &str, code: &str) -> String {
         ("to", "required") => t_string!(i18n, leave.problem.to_required),
         ("to", "before_from") => t_string!(i18n, leave.problem.to_before_from),
         ("to", "no_school_day") => t_string!(i18n, leave.problem.no_school_day),
+        ("from", "overlaps_leave") => t_string!(i18n, leave.problem.overlaps_leave),
         ("from" | "to", "invalid_date") => t_string!(i18n, leave.problem.invalid_date),
         ("reason", "required") => t_string!(i18n, leave.problem.reason_required),
         ("reason", "too_long") => {
@@ -193,6 +194,7 @@ fn check(
     to: &str,
     reason: &str,
     picked: Option<Picked>,
+    confirm_overlap: bool,
     today: NaiveDate,
 ) -> Result<LeaveApplicationForm, Vec<FieldError>> {
     let mut problems = Vec::new();
@@ -221,6 +223,7 @@ fn check(
             media_type: picked.media_type,
             content_base64: String::new(),
         }),
+        confirm_overlap,
     };
     if let Err(mut more) = validate_leave(&form, today) {
         // An unparsable date is not also "required".
@@ -268,6 +271,10 @@ fn LeaveForm(candidates: Vec<PupilSummary>, for_self: bool) -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
     let failure = RwSignal::new(None::<ApiError>);
     let submitted = RwSignal::new(None::<Submitted>);
+    // Set once the server has warned that the period overlaps another leave of the child's;
+    // the guardian may then apply anyway.
+    let overlap_warned = RwSignal::new(false);
+    let confirm_overlap = RwSignal::new(false);
 
     let submit = Action::new_local(move |submission: &Submission| {
         let Submission {
@@ -297,7 +304,17 @@ fn LeaveForm(candidates: Vec<PupilSummary>, for_self: bool) -> impl IntoView {
                 Err(error) if with_file && matches!(error.status, 400 | 413) => {
                     errors.absorb(attachment_problem("refused"));
                 }
-                Err(error) => failure.set(errors.absorb(error)),
+                Err(error) => {
+                    if error
+                        .error
+                        .fields
+                        .iter()
+                        .any(|f| f.code == "overlaps_leave")
+                    {
+                        overlap_warned.set(true);
+                    }
+                    failure.set(errors.absorb(error));
+                }
             }
         }
     });
@@ -315,6 +332,7 @@ fn LeaveForm(candidates: Vec<PupilSummary>, for_self: bool) -> impl IntoView {
             &to.get_untracked(),
             &reason.get_untracked(),
             file.as_ref().map(Picked::of),
+            confirm_overlap.get_untracked(),
             format::today(),
         );
         match (checked, session.csrf_token()) {
@@ -409,6 +427,24 @@ fn LeaveForm(candidates: Vec<PupilSummary>, for_self: bool) -> impl IntoView {
                         />
                     </div>
                 </div>
+                {move || {
+                    overlap_warned
+                        .get()
+                        .then(|| {
+                            view! {
+                                <div class="choice">
+                                    <input
+                                        type="checkbox"
+                                        id="leave-confirm-overlap"
+                                        bind:checked=confirm_overlap
+                                    />
+                                    <label for="leave-confirm-overlap">
+                                        {t!(i18n, leave.confirm_overlap)}
+                                    </label>
+                                </div>
+                            }
+                        })
+                }}
                 <p class="hint" role="status" id="leave-school-days">
                     {move || {
                         school_days
@@ -674,7 +710,7 @@ mod tests {
     #[test]
     fn an_empty_form_names_every_missing_field_in_screen_order() {
         assert_eq!(
-            codes(check(None, "", "", "", None, day(2026, 11, 23))),
+            codes(check(None, "", "", "", None, false, day(2026, 11, 23))),
             [
                 ("pupil_id".into(), "required".into()),
                 ("from".into(), "required".into()),
@@ -693,6 +729,7 @@ mod tests {
                 "2026-12-02",
                 "Resa",
                 None,
+                false,
                 day(2026, 11, 23)
             )),
             [("from".into(), "invalid_date".into())]
@@ -713,6 +750,7 @@ mod tests {
                 "2026-12-02",
                 "Resa",
                 Some(picked),
+                false,
                 day(2026, 11, 23)
             )),
             [("attachment".into(), "too_large".into())]
@@ -727,9 +765,14 @@ mod tests {
             "2026-12-02",
             "Resa",
             None,
+            true,
             day(2026, 11, 23),
         )
         .unwrap();
         assert_eq!(form.from, Some(day(2026, 11, 30)));
+        assert!(
+            form.confirm_overlap,
+            "the guardian's choice to apply anyway is sent"
+        );
     }
 }

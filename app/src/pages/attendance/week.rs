@@ -36,7 +36,12 @@ fn mark_text(i18n: I18n, lesson: &PupilLesson) -> String {
         ..
     }) = &lesson.mark
     else {
-        return t_string!(i18n, attendance.state.not_taken).to_owned();
+        return match lesson.expected_absence.as_deref() {
+            Some("granted_leave") => t_string!(i18n, attendance.expected.granted_leave),
+            Some(_) => t_string!(i18n, attendance.expected.reported_by_guardian),
+            None => t_string!(i18n, attendance.state.not_taken),
+        }
+        .to_owned();
     };
     let minutes = lesson.lesson.minutes;
     let text = if valid + invalid == 0 {

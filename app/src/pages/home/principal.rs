@@ -4,14 +4,16 @@ use crate::api;
 use crate::components::{DataTable, Heading, Paged};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels;
+use crate::pages::attendance::UnregisteredLessons;
 use crate::pages::units::UnitList;
 
-/// "Min skola": the school's units and its groups.
+/// "Min skola": today's lessons still without a register, the school's units and its groups.
 #[component]
 pub fn School(level: u8) -> impl IntoView {
     let i18n = use_i18n();
     let groups_caption = Signal::derive(move || t_string!(i18n, principal.groups).to_owned());
     view! {
+        <UnregisteredLessons level />
         <Heading level>{t!(i18n, principal.units)}</Heading>
         <UnitList caption=move || t_string!(i18n, principal.units).to_owned() />
         <Heading level>{t!(i18n, principal.groups)}</Heading>
