@@ -105,6 +105,17 @@ pub async fn submit(
             "there is no school day in the period (weekends, breaks and holidays)",
         ));
     }
+    let attachment = match form.attachment {
+        // Parsing a PDF or decoding an image is CPU work: off the async workers.
+        Some(a) => Some(
+            tokio::task::spawn_blocking(move || decode_attachment(a))
+                .await
+                .map_err(anyhow::Error::from)??,
+        ),
+        None => None,
+    };
+
+    // Last: the guardian may override the overlap, so every refusal comes before it.
     if !form.confirm_overlap {
         let overlapping =
             store::overlapping_leaves(db, pupil.id, valid.period.from, valid.period.to).await?;
@@ -135,16 +146,6 @@ pub async fn submit(
             ));
         }
     }
-    let attachment = match form.attachment {
-        // Parsing a PDF or decoding an image is CPU work: off the async workers.
-        Some(a) => Some(
-            tokio::task::spawn_blocking(move || decode_attachment(a))
-                .await
-                .map_err(anyhow::Error::from)??,
-        ),
-        None => None,
-    };
-
     let second_guardian = co_applicants.first().copied();
     let status = if second_guardian.is_some() {
         "awaiting_confirmation"
