@@ -196,7 +196,10 @@ test('leave from application to decision letter, on a phone', async ({ page, bas
   await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Meddelanden' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Meddelanden' })).toBeVisible();
   await waitForContent(page);
-  await expect(page.getByRole('heading', { level: 2, name: `Beslut i ärende ${number}` })).toBeVisible();
+  // Grouped under the case's number, the decision once (not also as a status notice).
+  const group = page.getByRole('region', { name: `Ärende ${number}` });
+  await expect(group.getByRole('heading', { level: 3, name: `Beslut i ärende ${number}` })).toBeVisible();
+  await expect(group.getByRole('heading', { level: 3, name: `Ärende ${number}: Beslut fattat` })).toHaveCount(0);
   await expectAccessible(page);
 });
 

@@ -5,8 +5,10 @@ import {
   account,
   apiAs,
   expectNoAxeViolations,
+  expectNoHorizontalOverflow,
   fact,
   login,
+  logout,
   schoolDay,
   waitForContent,
 } from './helpers';
@@ -17,6 +19,58 @@ async function post(api: APIRequestContext, url: string, data?: unknown) {
   const response = await api.post(url, { data, headers: { 'x-csrf-token': me.csrf_token } });
   expect(response.ok(), `POST ${url}: ${response.status()}`).toBeTruthy();
   return response;
+}
+
+/** The full name of a demo account, as the API tells it to them. */
+async function nameOf(baseURL: string, username: string): Promise<string> {
+  const api = await apiAs(baseURL, username);
+  const me = await (await api.get('/api/me')).json();
+  await api.dispose();
+  return `${me.given_name} ${me.family_name}`;
+}
+
+/**
+ * A two-day leave, `ahead` days from now, for guardian1's child whom teacher1 mentors: applied
+ * for, confirmed by guardian2 and routed to teacher1 to decide.
+ */
+async function leaveRoutedToTeacher1(
+  baseURL: string,
+  ahead: number,
+): Promise<{ case_id: string; number: string }> {
+  const teacher = await apiAs(baseURL, 'teacher1');
+  const guardian = await apiAs(baseURL, 'guardian1');
+  const other = await apiAs(baseURL, 'guardian2');
+  const mentored = new Set<string>();
+  const groups = (await (await teacher.get('/api/groups')).json()).items;
+  for (const group of groups.filter((g: { relation: string }) => g.relation === 'mentor')) {
+    const pupils = (await (await teacher.get(`/api/pupils?group=${group.id}`)).json()).items;
+    for (const pupil of pupils) mentored.add(pupil.id);
+  }
+  const child = account('guardian1').children.find((id) => mentored.has(id));
+  expect(child, 'a child of guardian1 whom teacher1 mentors').toBeTruthy();
+  const submitted = await (
+    await post(guardian, '/api/applications/leave', {
+      pupil_id: child,
+      from: await schoolDay(guardian, ahead),
+      to: await schoolDay(guardian, ahead, 2),
+      reason: 'Tandläkarbesök på annan ort.',
+      attachment: null,
+      // Near a long break these days can be those another test applied for: apply anyway.
+      confirm_overlap: true,
+    })
+  ).json();
+  await post(other, `/api/applications/leave/${submitted.case_id}/confirmation`);
+  await expect
+    .poll(
+      async () => {
+        const list = await (await teacher.get('/api/cases?view=mine&type=leave')).json();
+        return list.items.some((item: { id: string }) => item.id === submitted.case_id);
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  for (const api of [teacher, guardian, other]) await api.dispose();
+  return submitted;
 }
 
 test('a case worker sees the distribution queue and filters their own cases', async ({ page }) => {
@@ -75,43 +129,8 @@ test('a case owner gives a subtask, solves it as the specialist, and adds a note
   page,
   baseURL,
 }) => {
-  // A leave application routed to teacher1: guardian1's child whom teacher1 mentors.
-  const teacher = await apiAs(baseURL!, 'teacher1');
-  const guardian = await apiAs(baseURL!, 'guardian1');
-  const other = await apiAs(baseURL!, 'guardian2');
-  const teacherMe = await (await teacher.get('/api/me')).json();
-  const teacherName = `${teacherMe.given_name} ${teacherMe.family_name}`;
-  const mentored = new Set<string>();
-  const groups = (await (await teacher.get('/api/groups')).json()).items;
-  for (const group of groups.filter((g: { relation: string }) => g.relation === 'mentor')) {
-    const pupils = (await (await teacher.get(`/api/pupils?group=${group.id}`)).json()).items;
-    for (const pupil of pupils) mentored.add(pupil.id);
-  }
-  const child = account('guardian1').children.find((id) => mentored.has(id));
-  expect(child, 'a child of guardian1 whom teacher1 mentors').toBeTruthy();
-  const first = await schoolDay(guardian, 35);
-  const submitted = await (
-    await post(guardian, '/api/applications/leave', {
-      pupil_id: child,
-      from: first,
-      to: await schoolDay(guardian, 35, 2),
-      reason: 'Tandläkarbesök på annan ort.',
-      attachment: null,
-      // Near a long break these days can be those another test applied for: apply anyway.
-      confirm_overlap: true,
-    })
-  ).json();
-  await post(other, `/api/applications/leave/${submitted.case_id}/confirmation`);
-  await expect
-    .poll(
-      async () => {
-        const list = await (await teacher.get('/api/cases?view=mine&type=leave')).json();
-        return list.items.some((item: { id: string }) => item.id === submitted.case_id);
-      },
-      { timeout: 15_000 },
-    )
-    .toBe(true);
-  for (const api of [teacher, guardian, other]) await api.dispose();
+  const teacherName = await nameOf(baseURL!, 'teacher1');
+  const submitted = await leaveRoutedToTeacher1(baseURL!, 35);
 
   // The owner gives a subtask to themselves as the specialist.
   await login(page, 'teacher1');
@@ -154,4 +173,56 @@ test('a case owner gives a subtask, solves it as the specialist, and adds a note
   await card.getByRole('button', { name: 'Markera som löst' }).click();
   await expect(card.getByRole('status')).toHaveText('Deluppgiften är löst.');
   await expectNoAxeViolations(page);
+});
+
+test('a mentor hands a leave over to the principal, who is told and finds the note', async ({
+  page,
+  baseURL,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const submitted = await leaveRoutedToTeacher1(baseURL!, 42);
+  const principalName = await nameOf(baseURL!, 'principal1');
+  const teacherName = await nameOf(baseURL!, 'teacher1');
+  const note = 'Jag är på studieresa den veckan. Rektor känner familjen.';
+
+  await login(page, 'teacher1');
+  await page.goto(`/cases/${submitted.case_id}`);
+  await expect(page.getByRole('heading', { level: 1, name: `Ärende ${submitted.number}` })).toBeVisible();
+  await waitForContent(page);
+  const form = page.locator('#handover');
+  await expect(form.getByRole('heading', { level: 2, name: 'Lämna över ärendet' })).toBeVisible();
+  // Sent without choosing: both problems named, each tied to its input.
+  await form.getByRole('button', { name: 'Lämna över' }).click();
+  await expect(page.getByRole('alert').getByRole('link', { name: 'Välj en person eller ett team att lämna över till.' })).toBeVisible();
+  await expect(page.getByRole('alert').getByRole('link', { name: 'Skriv en anteckning till mottagaren.' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalOverflow(page);
+  await form.getByLabel('Lämna över till').selectOption({ label: `${principalName} – får besluta` });
+  await form.getByLabel('Anteckning till mottagaren').fill(note);
+  await form.getByRole('button', { name: 'Lämna över' }).click();
+  // teacher1 no longer reaches the case: back to their own cases, without it.
+  await expect(page).toHaveURL('/cases');
+  await waitForContent(page);
+  await expect(page.getByRole('link', { name: submitted.number })).toHaveCount(0);
+  await logout(page);
+
+  await login(page, 'principal1');
+  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Meddelanden' }).click();
+  await waitForContent(page);
+  await expect(
+    page
+      .getByRole('region', { name: `Ärende ${submitted.number}` })
+      .getByRole('heading', { level: 3, name: `Ärende ${submitted.number} har lämnats över till dig` }),
+  ).toBeVisible();
+  await expect(page.getByText(note).first()).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.goto(`/cases/${submitted.case_id}`);
+  await waitForContent(page);
+  await expect(fact(page, 'Handläggare')).toHaveText(principalName);
+  const handover = page.getByRole('listitem').filter({ hasText: `Ärendet lämnades över till ${principalName}: ${note}` });
+  await expect(handover).toBeVisible();
+  await expect(handover).toContainText(teacherName);
+  await expect(page.getByRole('button', { name: 'Fatta beslut' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalOverflow(page);
 });

@@ -2,6 +2,7 @@
 //! subtasks for specialists, decisions and documents.
 
 pub mod case_types;
+pub mod handover;
 pub mod notices;
 pub mod process;
 
@@ -55,6 +56,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(download_document))
         .routes(routes!(legal_basis, set_legal_basis))
         .routes(routes!(case_types))
+        .merge(handover::router())
 }
 
 /// The case types with their document types (staff and administrators): what an e-service's
@@ -636,7 +638,9 @@ async fn decide_case(
     require_transition(
         store::transition(&mut tx, id, "decided", Some(user.person_id), "", now).await?,
     )?;
-    crate::cases::notices::notify_status(&mut tx, &state, id, "decided").await?;
+    if !process.tells_decision() {
+        crate::cases::notices::notify_status(&mut tx, &state, id, "decided").await?;
+    }
     process.after_decision(&mut tx, id).await?;
     tx.commit().await?;
     state.jobs_wakeup.notify_one();
@@ -946,6 +950,16 @@ async fn detail(
     )
     .await?;
     let open = !row.closed_or_decided();
+    let may_decide = relation.owner
+        && row.status == "open"
+        && process
+            .may_decide(state, row, user.person_id, today)
+            .await?;
+    let mut handed_to = Vec::new();
+    for event in events.iter().filter(|event| event.kind == "handed_over") {
+        handed_to.push(handover_target(db, &event.detail).await?);
+    }
+    let mut handed_to = handed_to.into_iter();
     Ok(CaseDetail {
         summary: summary(row, sees_subject, today),
         title: row.title.clone(),
@@ -965,6 +979,18 @@ async fn detail(
                             e.actor_family_name.unwrap_or_default()
                         ),
                     }),
+                // A handover's detail is its target's id, then the owner's note.
+                to: if e.kind == "handed_over" {
+                    handed_to.next().flatten()
+                } else {
+                    None
+                },
+                note: match e.detail.split_once('\n') {
+                    Some((_, note)) if e.kind == "handed_over" && !metadata_only => {
+                        Some(note.to_owned())
+                    }
+                    _ => None,
+                },
                 kind: e.kind,
                 from_status: e.from_status,
                 to_status: e.to_status,
@@ -973,6 +999,9 @@ async fn detail(
                     String::new()
                 } else {
                     e.detail
+                        .split_once('\n')
+                        .map_or(e.detail.as_str(), |(first, _)| first)
+                        .to_owned()
                 },
             })
             .collect(),
@@ -1006,13 +1035,39 @@ async fn detail(
             assign: relation.case_office && !relation.owner && open,
             add_note: relation.is_staff(),
             add_subtask: (relation.owner || relation.case_office) && open,
-            decide: relation.owner && row.status == "open",
+            decide: may_decide,
             close: relation.owner && row.status == "decided" && !process.closes_itself(),
             disclose_identity: relation.owner && !sees_subject,
+            hand_over: relation.owner && matches!(row.status.as_str(), "new" | "open"),
+            decided_elsewhere: relation.owner && row.status == "open" && !may_decide,
         },
         facts,
         decision_hint: process.decision_hint(),
     })
+}
+
+/// The person or team a handover event names (`to_person=<id>` or `to_team=<id>` on its
+/// first line), by name; `None` for one since removed.
+async fn handover_target(db: &crate::store::Db, detail: &str) -> AppResult<Option<NamedRef>> {
+    let first = detail.lines().next().unwrap_or_default();
+    if let Some(id) = first
+        .strip_prefix("to_person=")
+        .and_then(|id| id.parse().ok())
+    {
+        let person = register_store::person_name_opt(db, id).await?;
+        return Ok(person.map(|person| NamedRef {
+            id,
+            name: format!("{} {}", person.given_name, person.family_name),
+        }));
+    }
+    if let Some(id) = first
+        .strip_prefix("to_team=")
+        .and_then(|id| id.parse().ok())
+    {
+        let name = crate::store::follow_ups::team_name(db, id).await?;
+        return Ok(name.map(|name| NamedRef { id, name }));
+    }
+    Ok(None)
 }
 
 /// Stores a file as the case's next document and records it in the history; returns its

@@ -340,6 +340,12 @@ async fn inbox(
                 shared::messages::InboxMessage {
                     id: m.id,
                     case_id: m.case_id,
+                    case_number: m.case_year.zip(m.case_serial).map(|(year, serial)| {
+                        shared::cases::CaseNumber {
+                            year: year as u16,
+                            serial: serial as u32,
+                        }
+                    }),
                     subject,
                     body,
                     read: m.read_at.is_some(),

@@ -254,6 +254,12 @@ pub struct CaseEvent {
     pub from_status: Option<String>,
     pub to_status: Option<String>,
     pub detail: String,
+    /// A handover's new owner or team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NamedRef>,
+    /// A handover's note to whoever takes the case on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -375,6 +381,46 @@ pub struct CaseActions {
     /// The owner may state their need to see the subject's protected identity.
     #[serde(default)]
     pub disclose_identity: bool,
+    /// The owner may hand the case over to another person or a team.
+    #[serde(default)]
+    pub hand_over: bool,
+    /// The owner may not decide the case (its process names someone else, e.g. the principal
+    /// for a long leave): they hand it over instead.
+    #[serde(default)]
+    pub decided_elsewhere: bool,
+}
+
+/// `POST /api/cases/{id}/handover`: the owner passes an open case on, to a person (who becomes
+/// its owner) or a team (the case goes back to the distribution queue and the team gets a
+/// task), with a note that the history keeps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandoverRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_person_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_team_id: Option<Uuid>,
+    pub note: String,
+}
+
+/// Longest handover note.
+pub const HANDOVER_NOTE_MAX_CHARS: usize = 2000;
+
+/// Who a case can be handed over to: the persons who may handle or decide it, and the teams.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandoverOptions {
+    pub persons: Vec<HandoverPerson>,
+    pub teams: Vec<NamedRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandoverPerson {
+    pub id: Uuid,
+    pub name: String,
+    /// May decide the case (its process says so), not only handle it.
+    pub may_decide: bool,
 }
 
 /// `POST /api/cases/{id}/identity-disclosure`: the owner needs to see the protected subject's

@@ -9,6 +9,9 @@ use uuid::Uuid;
 pub struct InboxMessage {
     pub id: Uuid,
     pub case_id: Option<Uuid>,
+    /// The number of the message's case, which the inbox groups messages by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_number: Option<crate::cases::CaseNumber>,
     /// In the reader's language.
     pub subject: String,
     pub body: String,

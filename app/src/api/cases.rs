@@ -3,8 +3,9 @@
 use gloo_net::http::Request;
 use shared::api::Page;
 use shared::cases::{
-    AssignmentRequest, CaseDetail, CaseOwnerOption, CaseSummary, DecisionRequest,
-    IdentityDisclosureRequest, NoteRequest, Subtask, SubtaskRequest, SubtaskUpdate,
+    AssignmentRequest, CaseDetail, CaseOwnerOption, CaseSummary, DecisionRequest, HandoverOptions,
+    HandoverRequest, IdentityDisclosureRequest, NoteRequest, Subtask, SubtaskRequest,
+    SubtaskUpdate,
 };
 use uuid::Uuid;
 
@@ -83,6 +84,26 @@ pub async fn assign(
     let path = format!("/api/cases/{id}/assignment");
     let response = send_json(with_csrf(Request::post(&path), csrf_token), request).await?;
     Ok(response.json().await?)
+}
+
+/// `GET /api/cases/{id}/handover-options`: whom the owner may hand the case to.
+pub async fn handover_options(id: Uuid) -> Result<HandoverOptions, ApiError> {
+    get_json(Request::get(&format!("/api/cases/{id}/handover-options"))).await
+}
+
+/// `POST /api/cases/{id}/handover`: the case as the former owner sees it now, or `None` when
+/// it left their reach (204).
+pub async fn hand_over(
+    csrf_token: &str,
+    id: Uuid,
+    request: &HandoverRequest,
+) -> Result<Option<CaseDetail>, ApiError> {
+    let path = format!("/api/cases/{id}/handover");
+    let response = send_json(with_csrf(Request::post(&path), csrf_token), request).await?;
+    if response.status() == 204 {
+        return Ok(None);
+    }
+    Ok(Some(response.json().await?))
 }
 
 /// `POST /api/cases/{id}/identity-disclosure`.

@@ -4,6 +4,7 @@
 mod assignment;
 mod case;
 mod decision;
+mod handover;
 mod identity;
 mod mine;
 mod notes;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::auth::Role;
+use shared::cases::CaseNumber;
 use shared::messages::InboxMessage;
 use uuid::Uuid;
 
@@ -92,23 +93,21 @@ pub fn InboxPage() -> impl IntoView {
                                     }
                                 })}
                             {mark_all_failed}
-                            <ol class="messages">
-                                {messages
-                                    .into_iter()
-                                    .map(|message| {
-                                        let link = message
-                                            .case_id
-                                            .map(|case| {
-                                                if mine.contains(&case) {
-                                                    format!("/my/cases/{case}")
-                                                } else {
-                                                    format!("/cases/{case}")
-                                                }
-                                            });
-                                        view! { <Message message link /> }
-                                    })
-                                    .collect_view()}
-                            </ol>
+                            {group_by_case(messages)
+                                .into_iter()
+                                .map(|group| {
+                                    let link = group
+                                        .case_id
+                                        .map(|case| {
+                                            if mine.contains(&case) {
+                                                format!("/my/cases/{case}")
+                                            } else {
+                                                format!("/cases/{case}")
+                                            }
+                                        });
+                                    view! { <CaseMessages group link /> }
+                                })
+                                .collect_view()}
                         }
                             .into_any()
                     }
@@ -119,14 +118,152 @@ pub fn InboxPage() -> impl IntoView {
     }
 }
 
-/// A message; an unread one is marked read when its case is opened from it, or by its button.
+/// The messages of one case (or those without a case), newest first.
+#[derive(Debug, Clone, PartialEq)]
+struct CaseGroup {
+    case_id: Option<Uuid>,
+    case_number: Option<CaseNumber>,
+    messages: Vec<InboxMessage>,
+}
+
+/// Groups the inbox per case, in the order of each case's newest message; messages without a
+/// case come last, together.
+fn group_by_case(messages: Vec<InboxMessage>) -> Vec<CaseGroup> {
+    let mut groups: Vec<CaseGroup> = Vec::new();
+    let mut other = Vec::new();
+    for message in messages {
+        let Some(case_id) = message.case_id else {
+            other.push(message);
+            continue;
+        };
+        match groups
+            .iter_mut()
+            .find(|group| group.case_id == Some(case_id))
+        {
+            Some(group) => group.messages.push(message),
+            None => groups.push(CaseGroup {
+                case_id: Some(case_id),
+                case_number: message.case_number,
+                messages: vec![message],
+            }),
+        }
+    }
+    if !other.is_empty() {
+        groups.push(CaseGroup {
+            case_id: None,
+            case_number: None,
+            messages: other,
+        });
+    }
+    groups
+}
+
+/// One case's messages under its number, with one link to the case; opening it marks them read.
 #[component]
-fn Message(message: InboxMessage, link: Option<String>) -> impl IntoView {
+fn CaseMessages(group: CaseGroup, link: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let heading_id = format!(
+        "messages-{}",
+        group
+            .case_id
+            .map(|id| id.to_string())
+            .unwrap_or_else(|| "other".into())
+    );
+    let number = group.case_number.map(|number| number.to_string());
+    let heading = {
+        let number = number.clone();
+        move || match &number {
+            Some(number) => format::fill(t_string!(i18n, inbox.case), &[("number", number)]),
+            None if group.case_id.is_some() => t_string!(i18n, inbox.a_case).to_owned(),
+            None => t_string!(i18n, inbox.other).to_owned(),
+        }
+    };
+    let reads: Vec<(Uuid, RwSignal<bool>)> = group
+        .messages
+        .iter()
+        .map(|message| (message.id, RwSignal::new(message.read)))
+        .collect();
+    let unread = {
+        let reads = reads.clone();
+        move || reads.iter().filter(|(_, read)| !read.get()).count()
+    };
+    let open_case = {
+        let reads = reads.clone();
+        move || {
+            let Some(token) = session.csrf_token() else {
+                return;
+            };
+            for (id, read) in reads.iter().filter(|(_, read)| !read.get_untracked()) {
+                let (id, read, token) = (*id, *read, token.clone());
+                leptos::task::spawn_local(async move {
+                    if api::messages::mark_read(&token, id).await.is_ok() {
+                        read.set(true);
+                    }
+                });
+            }
+        }
+    };
+    view! {
+        <section class="message-group" aria-labelledby=heading_id.clone()>
+            <h2 id=heading_id.clone()>{heading}</h2>
+            {
+                let unread = unread.clone();
+                move || {
+                    let count = unread();
+                    (count > 0)
+                        .then(|| {
+                            view! {
+                                <p class="meta">
+                                    <span class="badge">
+                                        {if count == 1 {
+                                            t_string!(i18n, inbox.unread_one).to_owned()
+                                        } else {
+                                            format::fill(
+                                                t_string!(i18n, inbox.unread_count),
+                                                &[("count", &count.to_string())],
+                                            )
+                                        }}
+                                    </span>
+                                </p>
+                            }
+                        })
+                }
+            }
+            {link
+                .map(|href| {
+                    let open_case = open_case.clone();
+                    view! {
+                        <p>
+                            <A
+                                href=href
+                                attr:aria-describedby=heading_id.clone()
+                                on:click=move |_| open_case()
+                            >
+                                {t!(i18n, inbox.open_case)}
+                            </A>
+                        </p>
+                    }
+                })}
+            <ol class="messages">
+                {group
+                    .messages
+                    .into_iter()
+                    .zip(reads)
+                    .map(|(message, (_, read))| view! { <Message message read /> })
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// A message; an unread one is marked read by its button, or when its case is opened.
+#[component]
+fn Message(message: InboxMessage, read: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let heading_id = format!("message-{}", message.id);
     let id = message.id;
-    let read = RwSignal::new(message.read);
     let mark_read = Action::new_local(move |csrf_token: &String| {
         let csrf_token = csrf_token.clone();
         async move {
@@ -146,9 +283,9 @@ fn Message(message: InboxMessage, link: Option<String>) -> impl IntoView {
     };
     view! {
         <li class="card" class:unread=move || !read.get()>
-            <h2 class="card-title" id=heading_id.clone()>
+            <h3 class="card-title" id=heading_id.clone()>
                 {message.subject}
-            </h2>
+            </h3>
             <p class="meta">
                 <time datetime=message.created_at.to_rfc3339()>
                     {format::date_time(message.created_at)}
@@ -159,20 +296,6 @@ fn Message(message: InboxMessage, link: Option<String>) -> impl IntoView {
                 }}
             </p>
             <p class="prose">{message.body}</p>
-            {link
-                .map(|href| {
-                    view! {
-                        <p>
-                            <A
-                                href=href
-                                attr:aria-describedby=heading_id.clone()
-                                on:click=move |_| dispatch_read()
-                            >
-                                {t!(i18n, inbox.open_case)}
-                            </A>
-                        </p>
-                    }
-                })}
             {move || {
                 (!read.get())
                     .then(|| {
@@ -192,5 +315,53 @@ fn Message(message: InboxMessage, link: Option<String>) -> impl IntoView {
                     })
             }}
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(case: Option<u128>, minute: u32) -> InboxMessage {
+        InboxMessage {
+            id: Uuid::from_u128(u128::from(minute)),
+            case_id: case.map(Uuid::from_u128),
+            case_number: case.map(|serial| CaseNumber {
+                year: 2026,
+                serial: serial as u32,
+            }),
+            subject: format!("m{minute}"),
+            body: String::new(),
+            read: false,
+            created_at: chrono::DateTime::from_timestamp(i64::from(minute) * 60, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn messages_group_per_case_newest_case_first_and_the_rest_last() {
+        let groups = group_by_case(vec![
+            message(Some(2), 5),
+            message(None, 4),
+            message(Some(1), 3),
+            message(Some(2), 2),
+            message(None, 1),
+        ]);
+        let shape: Vec<(Option<u32>, Vec<&str>)> = groups
+            .iter()
+            .map(|group| {
+                (
+                    group.case_number.map(|number| number.serial),
+                    group.messages.iter().map(|m| m.subject.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (Some(2), vec!["m5", "m2"]),
+                (Some(1), vec!["m3"]),
+                (None, vec!["m4", "m1"]),
+            ]
+        );
     }
 }

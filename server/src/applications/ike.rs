@@ -194,6 +194,10 @@ impl CaseProcess for IkeProcess {
         true
     }
 
+    fn tells_decision(&self) -> bool {
+        true
+    }
+
     fn decision_hint(&self) -> Option<Names> {
         Some(Names::new(
             "Beslutet hänvisar till skollagen 20 kap. När du har beslutat skapas beslutsbrevet, beslutet \

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use chrono::NaiveDate;
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use shared::applications::{
@@ -599,12 +600,8 @@ impl CaseProcess for LeaveProcess {
             let leave = store::leave(&state.db, case.id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if principal_decides(leave.school_days as u32) {
-                let principals =
-                    register_store::principals_of(&state.db, input.today, leave.pupil_id).await?;
-                if !principals.iter().any(|p| p.id == decider.person_id) {
-                    return Err(AppError::Forbidden);
-                }
+            if !may_decide(state, &leave, decider.person_id, input.today).await? {
+                return Err(AppError::Forbidden);
             }
             Ok(NewDecision {
                 legal_basis: LEGAL_BASIS.into(),
@@ -612,6 +609,48 @@ impl CaseProcess for LeaveProcess {
                 valid_to: Some(leave.to_date),
                 ..default_decision(&input)
             })
+        })
+    }
+
+    fn may_decide<'a>(
+        &'a self,
+        state: &'a AppState,
+        case: &'a CaseRow,
+        person: Uuid,
+        today: NaiveDate,
+    ) -> BoxFuture<'a, AppResult<bool>> {
+        Box::pin(async move {
+            match store::leave(&state.db, case.id).await? {
+                Some(leave) => may_decide(state, &leave, person, today).await,
+                None => Ok(false),
+            }
+        })
+    }
+
+    fn deciders<'a>(
+        &'a self,
+        state: &'a AppState,
+        case: &'a CaseRow,
+        today: NaiveDate,
+    ) -> BoxFuture<'a, AppResult<Vec<Uuid>>> {
+        Box::pin(async move {
+            let Some(leave) = store::leave(&state.db, case.id).await? else {
+                return Ok(Vec::new());
+            };
+            let mut deciders: Vec<Uuid> =
+                register_store::principals_of(&state.db, today, leave.pupil_id)
+                    .await?
+                    .into_iter()
+                    .map(|principal| principal.id)
+                    .collect();
+            if !principal_decides(leave.school_days as u32) {
+                for mentor in register_store::mentors_of(&state.db, today, leave.pupil_id).await? {
+                    if !deciders.contains(&mentor.id) {
+                        deciders.push(mentor.id);
+                    }
+                }
+            }
+            Ok(deciders)
         })
     }
 
@@ -624,6 +663,10 @@ impl CaseProcess for LeaveProcess {
     }
 
     fn closes_itself(&self) -> bool {
+        true
+    }
+
+    fn tells_decision(&self) -> bool {
         true
     }
 
@@ -710,6 +753,21 @@ fn facts(leave: &LeaveRow, with_reason: bool) -> Vec<CaseFact> {
         ));
     }
     facts
+}
+
+/// Leave of more than 10 school days is the principal's to decide (skollagen 7 kap. 18 §);
+/// a shorter one any owner's the case was routed or handed to.
+async fn may_decide(
+    state: &AppState,
+    leave: &LeaveRow,
+    person: Uuid,
+    today: NaiveDate,
+) -> AppResult<bool> {
+    if !principal_decides(leave.school_days as u32) {
+        return Ok(true);
+    }
+    let principals = register_store::principals_of(&state.db, today, leave.pupil_id).await?;
+    Ok(principals.iter().any(|principal| principal.id == person))
 }
 
 async fn route(state: &AppState, case_id: Uuid) -> anyhow::Result<Tx> {

@@ -85,6 +85,29 @@ pub trait CaseProcess: Send + Sync + 'static {
         Box::pin(async move { Ok(default_decision(&input)) })
     }
 
+    /// Whether `person`, as the case's owner, may decide it. An owner who may not is refused
+    /// the decision (403) and offered the handover instead. By default every owner may.
+    fn may_decide<'a>(
+        &'a self,
+        _state: &'a AppState,
+        _case: &'a CaseRow,
+        _person: Uuid,
+        _today: NaiveDate,
+    ) -> BoxFuture<'a, AppResult<bool>> {
+        Box::pin(async { Ok(true) })
+    }
+
+    /// Who outside the case office may decide the case, by the register (leave: the pupil's
+    /// mentor and principal): offered, with the case workers, when an owner hands it over.
+    fn deciders<'a>(
+        &'a self,
+        _state: &'a AppState,
+        _case: &'a CaseRow,
+        _today: NaiveDate,
+    ) -> BoxFuture<'a, AppResult<Vec<Uuid>>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
     /// Steps that follow the decision, enqueued in the decision's transaction.
     fn after_decision<'a>(
         &'a self,
@@ -96,6 +119,12 @@ pub trait CaseProcess: Send + Sync + 'static {
 
     /// Whether the case closes by itself after the decision; otherwise its owner closes it.
     fn closes_itself(&self) -> bool {
+        false
+    }
+
+    /// Whether the process tells the parties of the decision itself (with its letter), so
+    /// that the status notice "decision made" would only say it twice.
+    fn tells_decision(&self) -> bool {
         false
     }
 

@@ -314,8 +314,9 @@ const CASE_JOINS: &str = "cases c JOIN case_types ct ON ct.code = c.case_type \
 /// Which cases a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseView {
-    /// New cases nobody owns yet that the case office handles: the distributors' queue, of
-    /// the case types the reader's duty covers (a registrar's: every type).
+    /// Cases nobody owns that the case office handles — new ones, and open ones an owner
+    /// handed over to a team: the distributors' queue, of the case types the reader's duty
+    /// covers (a registrar's: every type).
     Queue(Uuid, NaiveDate),
     /// Cases the reader owns and has not closed.
     Mine(Uuid),
@@ -411,7 +412,8 @@ fn list_statement<'a>(
         CaseView::Queue(person, today) => {
             condition(
                 &mut sql,
-                "c.status = 'new' AND c.owner_id IS NULL AND c.routed_to_organisation_id IS NULL \
+                "c.owner_id IS NULL AND c.closed_at IS NULL AND c.status IN ('new', 'open') \
+                 AND c.routed_to_organisation_id IS NULL \
                  AND EXISTS (SELECT 1 FROM duties d WHERE d.person_id = ",
                 ListValue::Id(person),
                 " AND (d.duty = 'registrar' OR d.duty = 'case_worker' AND (\
@@ -679,6 +681,22 @@ pub async fn route_to(
         )
         .bind(case_id)
         .bind(organisation)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    })
+}
+
+/// Takes the case from its owner and from the school it was routed to, back to the case
+/// office's queue (a handover to a team).
+pub async fn release(tx: &mut Tx, case_id: Uuid, now: DateTime<Utc>) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE cases SET owner_id = NULL, routed_to_organisation_id = NULL, updated_at = $2 \
+             WHERE id = $1",
+        )
+        .bind(case_id)
         .bind(now)
         .execute(&mut *conn)
         .await?;
@@ -1112,6 +1130,28 @@ pub async fn case_workers(db: &Db, today: NaiveDate) -> sqlx::Result<Vec<(Uuid, 
              ORDER BY p.family_name, p.given_name",
         )
         .bind(today)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// The case workers whose duty today covers cases of `case_type` (a duty naming no case
+/// types covers every type).
+pub async fn case_workers_for(
+    db: &Db,
+    today: NaiveDate,
+    case_type: &str,
+) -> sqlx::Result<Vec<(Uuid, String, String)>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT DISTINCT p.id, p.given_name, p.family_name FROM duties d JOIN persons p ON p.id = d.person_id \
+             WHERE d.duty = 'case_worker' AND d.valid_from <= $1 AND (d.valid_to IS NULL OR d.valid_to >= $1) \
+             AND (NOT EXISTS (SELECT 1 FROM duty_case_types x WHERE x.duty_id = d.id) \
+                  OR EXISTS (SELECT 1 FROM duty_case_types x WHERE x.duty_id = d.id AND x.case_type = $2)) \
+             ORDER BY p.family_name, p.given_name",
+        )
+        .bind(today)
+        .bind(case_type)
         .fetch_all(pool)
         .await
     })

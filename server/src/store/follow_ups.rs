@@ -362,6 +362,15 @@ pub async fn teams(db: &Db) -> sqlx::Result<Vec<(Uuid, String, Option<Uuid>, Opt
     })
 }
 
+pub async fn team_name(db: &Db, id: Uuid) -> sqlx::Result<Option<String>> {
+    with_db!(db, |pool| sqlx::query_scalar(
+        "SELECT name FROM teams WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)
+}
+
 pub async fn team_exists(db: &Db, id: Uuid) -> sqlx::Result<bool> {
     let n: i64 = with_db!(db, |pool| sqlx::query_scalar(
         "SELECT COUNT(*) FROM teams WHERE id = $1"

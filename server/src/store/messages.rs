@@ -47,13 +47,15 @@ pub struct MessageRow {
     pub created_at: DateTime<Utc>,
     /// Whom the message's case is about (for the access log).
     pub subject_id: Option<Uuid>,
+    pub case_year: Option<i32>,
+    pub case_serial: Option<i32>,
 }
 
 /// The person's newest messages.
 pub async fn inbox(db: &Db, person: Uuid, limit: u32) -> sqlx::Result<Vec<MessageRow>> {
     let sql = format!(
         "SELECT m.id, m.case_id, m.subject_sv, m.subject_en, m.body_sv, m.body_en, m.read_at, \
-                m.created_at, c.subject_id \
+                m.created_at, c.subject_id, c.year AS case_year, c.serial AS case_serial \
          FROM inbox_messages m LEFT JOIN cases c ON c.id = m.case_id \
          WHERE m.person_id = $1 ORDER BY m.created_at DESC, m.id LIMIT {limit}"
     );

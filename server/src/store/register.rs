@@ -661,6 +661,15 @@ pub async fn person_name(db: &Db, id: Uuid) -> sqlx::Result<PersonNameRow> {
     })
 }
 
+pub async fn person_name_opt(db: &Db, id: Uuid) -> sqlx::Result<Option<PersonNameRow>> {
+    with_db!(db, |pool| {
+        sqlx::query_as("SELECT id, given_name, family_name FROM persons WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
 /// The principals of the schools where the pupil is in a group today.
 pub async fn principals_of(
     db: &Db,

@@ -26,7 +26,7 @@ on_both_databases!(
 );
 
 /// guardian1's child whose mentor is teacher1.
-async fn mentored_child(app: &TestApp) -> Uuid {
+pub(crate) async fn mentored_child(app: &TestApp) -> Uuid {
     let mentored = app
         .query_ids_for(
             "SELECT m.person_id FROM duties d JOIN group_memberships m ON m.group_id = d.group_id \
@@ -41,7 +41,7 @@ async fn mentored_child(app: &TestApp) -> Uuid {
         .expect("teacher1 mentors one of guardian1's children")
 }
 
-async fn apply(session: &Session, pupil: Uuid, from: NaiveDate, to: NaiveDate) -> Value {
+pub(crate) async fn apply(session: &Session, pupil: Uuid, from: NaiveDate, to: NaiveDate) -> Value {
     let response = session
         .post_json(
             "/api/applications/leave",
@@ -180,13 +180,37 @@ async fn a_short_leave_is_confirmed_routed_to_the_mentor_decided_and_closed(back
             .await;
         assert_eq!(pdf.headers()["content-type"], "application/pdf");
         assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+        // One message per change the family sees, each under the case's number: the status
+        // notices, and the decision once (with its letter), not also as "decision made".
         let inbox = guardian.get_json("/api/inbox").await;
+        let subjects: Vec<&str> = inbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["case_id"] == case_id.as_str())
+            .inspect(|m| assert_eq!(m["case_number"], submitted["number"], "{m}"))
+            .map(|m| m["subject"].as_str().unwrap())
+            .collect();
+        let number = submitted["number"].as_str().unwrap();
+        assert_eq!(
+            subjects
+                .iter()
+                .filter(|s| s.starts_with("Beslut i ärende"))
+                .count(),
+            1,
+            "{subjects:?}"
+        );
         assert!(
-            inbox.as_array().unwrap().iter().any(|m| m["subject"]
-                .as_str()
-                .unwrap()
-                .starts_with("Beslut i ärende")),
-            "{inbox}"
+            !subjects.contains(&format!("Ärende {number}: Beslut fattat").as_str()),
+            "{subjects:?}"
+        );
+        let mut unique = subjects.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            subjects.len(),
+            "a message twice: {subjects:?}"
         );
     }
 }

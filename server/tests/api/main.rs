@@ -11,6 +11,7 @@ mod auth;
 mod cases;
 mod e_services;
 mod follow_ups;
+mod handover;
 mod headers;
 mod ike;
 mod jobs;

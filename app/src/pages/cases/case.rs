@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::assignment::AssignForm;
 use super::decision::{CloseForm, DecisionForm};
+use super::handover::HandoverForm;
 use super::identity::IdentityDisclosureForm;
 use super::notes::Notes;
 use super::subtasks::CaseSubtasks;
@@ -60,6 +61,7 @@ pub enum Done {
     Decided,
     Closed,
     IdentityDisclosed,
+    HandedOver,
 }
 
 impl Done {
@@ -71,6 +73,7 @@ impl Done {
             Done::Decided => t_string!(i18n, cases.done.decided),
             Done::Closed => t_string!(i18n, cases.done.closed),
             Done::IdentityDisclosed => t_string!(i18n, cases.done.identity_disclosed),
+            Done::HandedOver => t_string!(i18n, cases.done.handed_over),
         }
     }
 }
@@ -183,8 +186,26 @@ fn CaseView(case: CaseDetail) -> impl IntoView {
         <section>
             <h2>{t!(i18n, decision.title)}</h2>
             {move || case.get().decision.map(|decision| view! { <DecisionFacts decision /> })}
-            <Show when=move || case.read().decision.is_none() && !actions().decide>
+            <Show when=move || {
+                case.read().decision.is_none() && !actions().decide && !actions().decided_elsewhere
+            }>
                 <p class="empty-state">{t!(i18n, decision.none_yet)}</p>
+            </Show>
+            <Show when=move || actions().decided_elsewhere>
+                <div class="notice" role="note">
+                    <p>
+                        <strong>{t!(i18n, handover.decided_elsewhere)}</strong>
+                    </p>
+                    {move || {
+                        case.read()
+                            .decision_hint
+                            .as_ref()
+                            .map(|hint| view! { <p>{labels::names(i18n, hint)}</p> })
+                    }}
+                    <p>
+                        <a href="#handover">{t!(i18n, handover.go_to_form)}</a>
+                    </p>
+                </div>
             </Show>
             <Show when=move || actions().decide>
                 <DecisionForm state />
@@ -193,6 +214,12 @@ fn CaseView(case: CaseDetail) -> impl IntoView {
                 <CloseForm state />
             </Show>
         </section>
+        <Show when=move || actions().hand_over>
+            <section id="handover" tabindex="-1">
+                <h2>{t!(i18n, handover.title)}</h2>
+                <HandoverForm state />
+            </section>
+        </Show>
         <CaseSubtasks state />
         <Notes state />
         <section>
@@ -365,6 +392,20 @@ fn describe_event(i18n: I18n, event: &CaseEvent, owner: Option<&NamedRef>) -> St
             None => t_string!(i18n, decision.title).to_owned(),
         },
         "confirmed" => t_string!(i18n, events.confirmed).to_owned(),
+        "handed_over" => {
+            let mut text = match &event.to {
+                Some(to) => format::fill(
+                    t_string!(i18n, events.handed_over_to),
+                    &[("name", &to.name)],
+                ),
+                None => t_string!(i18n, events.handed_over).to_owned(),
+            };
+            if let Some(note) = &event.note {
+                text.push_str(": ");
+                text.push_str(note);
+            }
+            text
+        }
         "routing" => match detail_value(detail, "decider") {
             Some("mentor") => t_string!(i18n, events.routed_mentor).to_owned(),
             Some("principal") => t_string!(i18n, events.routed_principal).to_owned(),
