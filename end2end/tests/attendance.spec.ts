@@ -5,9 +5,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
   account,
+  eventually,
   expectNoAxeViolations,
   expectNoHorizontalOverflow,
   login,
+  logout,
   waitForContent,
 } from './helpers';
 
@@ -78,6 +80,58 @@ test.describe('on a tablet', () => {
     );
     await expect(rows.nth(2).getByLabel('Minuter frånvaro')).toHaveValue('10');
     await expect(page.locator('.meta .badge')).toHaveText(/Registrerad|Ändrad/);
+  });
+});
+
+test.describe('on a tablet, then a phone', () => {
+  test.use({ viewport: { width: 768, height: 1024 } });
+
+  test("a pupil's unexcused absence reaches the guardian's inbox", async ({ page }) => {
+    await login(page, 'teacher1');
+    // A begun lesson of teacher1's, in the editing window, with one of guardian1's children.
+    const children = account('guardian1').children;
+    let found: { date: string; id: string; name: string } | undefined;
+    for (let back = 0; back <= 6 && !found; back++) {
+      const day = new Date();
+      day.setDate(day.getDate() - back);
+      const lessons = (await (await page.request.get(`/api/lessons?date=${isoDay(day)}`)).json()) as {
+        id: string;
+        starts_at: string;
+      }[];
+      for (const lesson of lessons.filter((l) => new Date(l.starts_at) <= new Date())) {
+        const register = await (await page.request.get(`/api/lessons/${lesson.id}/attendance`)).json();
+        const mark = (register.marks as { pupil: { id: string; name: string } }[]).find((m) =>
+          children.includes(m.pupil.id),
+        );
+        if (mark) {
+          found = { date: isoDay(day), id: lesson.id, name: mark.pupil.name };
+          break;
+        }
+      }
+    }
+    expect(found, "a begun lesson of teacher1's with a child of guardian1").toBeTruthy();
+    const { date, id, name } = found!;
+    await page.goto(`/lessons/${id}`);
+    await waitForContent(page);
+    const row = page.locator('table.register tbody tr').filter({ hasText: name });
+    await row.getByRole('button', { name: 'Frånvarande', exact: true }).click();
+    await page.getByRole('button', { name: 'Spara närvaron' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Sparat' })).toBeVisible();
+    await logout(page);
+
+    // The notice comes after a short delay (2 s in these tests), in the inbox, named by the
+    // child's given name.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await login(page, 'guardian1');
+    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Meddelanden' }).click();
+    const given = name.split(' ')[0];
+    await eventually(page, async () => {
+      await expect(
+        page.getByRole('heading', { level: 3, name: new RegExp(`^Ogiltig frånvaro ${date}: ${given}`) }),
+      ).toBeVisible({ timeout: 1_000 });
+    });
+    await expectNoAxeViolations(page);
+    await expectNoHorizontalOverflow(page);
   });
 });
 

@@ -18,9 +18,10 @@ test('an administrator sees the schedules, their next run and the queue', async 
   await expect(schedules).toContainText('till planeringssystemet kl. 18');
   await expect(schedules).toContainText('Europe/Stockholm');
   await expect(page.getByRole('term').filter({ hasText: /^Klara$/ })).toBeVisible();
-  // The demo's failed step is listed with its error.
+  // The demo's failed step is listed with its error: the welcome e-mail, with no mail server.
   const failures = page.getByRole('table', { name: 'Senaste misslyckade steg' });
-  await expect(failures).toContainText('leave.route');
+  await expect(failures).toContainText('messages.email');
+  await expect(failures).toContainText('e-mail is not configured');
   await expectNoAxeViolations(page);
 });
 

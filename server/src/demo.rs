@@ -104,19 +104,65 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> anyhow::Result<DemoSumm
     })
 }
 
-/// Something for the operators to look at: a routing step for a case that does not exist,
-/// with one attempt. The first runner to start fails it, which raises an exception follow-up
-/// for the team Drift ("retry now" fails the same way; "resolve manually" settles it).
+/// Something for the operators to look at, and true: a welcome message to the first
+/// administrator whose e-mail copy cannot go out when no relay is configured (no
+/// `SKOLFLYT_SMTP_HOST`: "e-mail is not configured"; a relay that does not answer fails the
+/// same way). Its one attempt fails at the first runner's start, which raises an exception
+/// follow-up for the team Drift; the message itself says why, in the inbox.
 pub async fn failed_step(db: &Db) -> anyhow::Result<()> {
     let now = Utc::now();
+    let Some(admin) = accounts(db, crate::clock::today())
+        .await?
+        .into_iter()
+        .find(|account| account.role == Role::Admin)
+    else {
+        return Ok(());
+    };
+    let address: Option<String> = with_db!(db, |pool| {
+        sqlx::query_scalar("SELECT email FROM persons WHERE id = $1")
+            .bind(admin.person_id)
+            .fetch_one(pool)
+            .await
+    })?;
+    let address = address.unwrap_or_else(|| format!("{}@example.se", admin.username));
+    let message = crate::store::messages::NewMessage {
+        person_id: admin.person_id,
+        case_id: None,
+        subject: (
+            "Välkommen till demokommunen",
+            "Welcome to the demo municipality",
+        ),
+        body: (
+            "Det här meddelandet skulle också ha gått som e-post. Demokommunen har ingen \
+             e-postserver (SKOLFLYT_SMTP_HOST är inte satt), så det steget misslyckades. \
+             Du ser det på driftsidan under misslyckade steg och som ett undantag för teamet \
+             Drift under Uppföljning, där du kan köra det igen eller markera det som hanterat.",
+            "This message would also have gone out by e-mail. The demo municipality has no \
+             mail server (SKOLFLYT_SMTP_HOST is not set), so that step failed. You see it on \
+             the operations page among the failed steps, and as an exception for the team \
+             Drift under Follow-ups, where you can run it again or mark it as handled.",
+        ),
+    };
+    let mut tx = db.begin().await?;
+    let message_id = crate::store::messages::send(&mut tx, &message, now).await?;
+    let delivery = crate::store::messages::add_delivery(
+        &mut tx,
+        message_id,
+        admin.person_id,
+        Some(&address),
+        "queued",
+        now,
+    )
+    .await?;
     let job = crate::store::jobs::NewJob {
-        kind: crate::applications::leave::ROUTE,
-        payload: serde_json::json!({ "case_id": Uuid::new_v4() }).to_string(),
+        kind: crate::messages::EMAIL,
+        payload: serde_json::to_string(&crate::messages::SendEmail {
+            delivery_id: delivery,
+        })?,
         idempotency_key: "demo:failed-step".to_owned(),
         run_after: now,
         max_attempts: 1,
     };
-    let mut tx = db.begin().await?;
     crate::store::jobs::enqueue(&mut tx, &job, now).await?;
     tx.commit().await?;
     Ok(())

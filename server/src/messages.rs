@@ -243,7 +243,9 @@ async fn send_email(state: &AppState, id: Uuid) -> anyhow::Result<Tx> {
         .await?
         .ok_or_else(|| anyhow::anyhow!("no delivery {id}"))?;
     let mut tx = state.db.begin().await?;
-    if delivery.status != "queued" {
+    // Sent already, or never to be sent. A delivery given up on ("failed") is tried again when
+    // an operator runs its step again.
+    if !matches!(delivery.status.as_str(), "queued" | "failed") {
         return Ok(tx);
     }
     let mailer = state

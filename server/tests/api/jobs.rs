@@ -19,6 +19,7 @@ on_both_databases!(
     a_failing_step_in_a_shared_batch_does_not_hold_back_the_others,
     the_nightly_cleanup_deletes_old_done_jobs_and_keeps_their_keys,
     a_retried_step_that_fails_again_reopens_its_exception,
+    the_demo_starts_with_one_honest_failure_that_a_retry_tries_again,
 );
 
 async fn administrators_see_the_seeded_schedules(backend: Backend) {
@@ -726,4 +727,52 @@ async fn a_repeat_racing_the_cleanup_is_still_a_no_op() {
     repeat.await.unwrap();
     assert!(jobs_with_key(&app.db, "race:key").await.is_empty());
     assert!(kept_key(&app.db, "race:key").await);
+}
+
+async fn the_demo_starts_with_one_honest_failure_that_a_retry_tries_again(backend: Backend) {
+    // No mail server is configured (the demo's default): the welcome e-mail cannot go out.
+    let app = spawn_app_with(backend, |config| config.job_workers = 0).await;
+    skolflyt::demo::failed_step(&app.db).await.unwrap();
+    skolflyt::jobs::run_due(&app.state).await.unwrap();
+    let failed: Vec<(String, String, Option<String>)> = with_db!(&app.db, |pool| {
+        sqlx::query_as("SELECT kind, idempotency_key, last_error FROM jobs WHERE status = 'failed'")
+            .fetch_all(pool)
+            .await
+    })
+    .unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].0, "messages.email");
+    assert_eq!(failed[0].2.as_deref(), Some("e-mail is not configured"));
+    // The message itself is in admin1's inbox and says why.
+    let admin = app.login("admin1").await;
+    let inbox = admin.get_json("/api/inbox").await;
+    let welcome = inbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["subject"] == "Välkommen till demokommunen")
+        .expect("the welcome message");
+    assert!(
+        welcome["body"]
+            .as_str()
+            .unwrap()
+            .contains("SKOLFLYT_SMTP_HOST")
+    );
+    // Run again, it fails again (a given-up e-mail is tried, not skipped as if sent).
+    let exception = app
+        .query_ids(
+            "SELECT f.id FROM follow_ups f JOIN jobs j ON j.id = f.job_id \
+             WHERE j.idempotency_key = 'demo:failed-step'",
+        )
+        .await;
+    assert_eq!(exception.len(), 1);
+    let retried = admin
+        .post_json(
+            &format!("/api/follow-ups/{}/retry", exception[0]),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(retried.status(), StatusCode::OK);
+    skolflyt::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(jobs_with_key(&app.db, "demo:failed-step").await, ["failed"]);
 }
