@@ -44,9 +44,6 @@ fuzz_target!(|data: &[u8]| {
                 if let Some(a) = &form.attachment {
                     assert!(ATTACHMENT_MEDIA_TYPES.contains(&a.media_type.as_str()));
                 }
-                let days = valid.period.school_days();
-                assert!(i64::from(days) <= (to - from).num_days() + 1);
-                let _ = valid.period.needs_principal();
             }
             Err(problems) => {
                 assert!(!problems.is_empty(), "refused without a reason");

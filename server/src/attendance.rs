@@ -33,6 +33,7 @@ use crate::store::attendance::{
 use crate::store::register as register_store;
 
 pub mod calendar;
+pub mod follow_up;
 pub mod notices;
 pub mod planning;
 pub mod reports;
@@ -52,6 +53,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reopen_lesson))
         .routes(routes!(pupil_attendance))
         .merge(calendar::router())
+        .merge(follow_up::router())
         .merge(reports::router())
         .merge(statistics::router())
 }
@@ -206,6 +208,7 @@ async fn save_register(
         .collect();
     let saved: Vec<Uuid> = input.marks.iter().map(|m| m.pupil_id).collect();
     notices::queue(&mut tx, &state, row.date, &with_invalid_absence, &saved).await?;
+    follow_up::queue(&mut tx, id, &saved).await?;
     tx.commit().await?;
     let row = store::lesson(&state.db, id)
         .await?

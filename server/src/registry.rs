@@ -3,7 +3,7 @@
 //! job runner and the case core learn of it from the registries, never by name.
 
 use crate::applications::{ike, leave};
-use crate::attendance::{notices, planning};
+use crate::attendance::{follow_up, notices, planning};
 use crate::cases::process::CaseProcesses;
 use crate::follow_ups::subscriptions;
 use crate::jobs::schedules;
@@ -28,6 +28,7 @@ pub fn job_steps() -> JobSteps {
         .solo::<ike::Finish>()
         .solo::<ike::NotifyMunicipality>()
         .batch::<notices::AbsenceNotice>()
+        .solo::<follow_up::AbsenceFollowUp>()
         .solo::<planning::PlanningExport>();
     // Last: the schedules fill in a placeholder for every seed no feature has a step for.
     schedules::register(&mut steps);

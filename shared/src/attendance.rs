@@ -497,3 +497,72 @@ pub struct PlanningDay {
     pub units: Vec<PlanningUnit>,
     pub rows: Vec<PlanningRow>,
 }
+
+/// One of the municipality's rules for following up absence: when a pupil crosses it, the
+/// mentor gets a follow-up task and the principal a message, once per crossing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceRule {
+    /// `invalid_share`, `consecutive_days` or `same_subject`.
+    pub code: String,
+    pub name: crate::cases::Names,
+    /// What `threshold` and `window_days` mean for this rule.
+    pub description: crate::cases::Names,
+    pub enabled: bool,
+    /// Percent of lesson time (`invalid_share`), school days in a row (`consecutive_days`) or
+    /// lessons of one subject (`same_subject`).
+    pub threshold: i32,
+    /// How many school days back the rule looks (not used by `consecutive_days`).
+    pub window_days: i32,
+}
+
+/// `PUT /api/attendance/rules/{code}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceRuleInput {
+    pub enabled: bool,
+    pub threshold: i32,
+    pub window_days: i32,
+}
+
+/// The bounds of a rule's threshold, by its code.
+pub fn rule_threshold_bounds(code: &str) -> Option<(i32, i32)> {
+    match code {
+        "invalid_share" => Some((1, 100)),
+        "consecutive_days" => Some((2, 30)),
+        "same_subject" => Some((2, 50)),
+        _ => None,
+    }
+}
+
+/// The bounds of every rule's window, in school days.
+pub const RULE_WINDOW_DAYS: (i32, i32) = (5, 100);
+
+impl AttendanceRuleInput {
+    /// One error per bad field, for the rule `code`.
+    pub fn check(&self, code: &str) -> Result<(), Vec<FieldError>> {
+        let mut problems = Vec::new();
+        if let Some((low, high)) = rule_threshold_bounds(code)
+            && !(low..=high).contains(&self.threshold)
+        {
+            problems.push(FieldError::new(
+                "threshold",
+                "out_of_range",
+                format!("between {low} and {high}"),
+            ));
+        }
+        let (low, high) = RULE_WINDOW_DAYS;
+        if !(low..=high).contains(&self.window_days) {
+            problems.push(FieldError::new(
+                "window_days",
+                "out_of_range",
+                format!("between {low} and {high} school days"),
+            ));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}

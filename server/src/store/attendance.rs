@@ -1305,3 +1305,130 @@ mod tests {
         assert_eq!(school_year_of(day(2099, 7, 1)), "2099/00");
     }
 }
+
+/// One of the municipality's rules for following up absence.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RuleRow {
+    pub code: String,
+    pub enabled: bool,
+    pub threshold: i32,
+    pub window_days: i32,
+}
+
+pub async fn rules(db: &Db) -> sqlx::Result<Vec<RuleRow>> {
+    with_db!(db, |pool| sqlx::query_as(
+        "SELECT code, enabled, threshold, window_days FROM attendance_rules ORDER BY position"
+    )
+    .fetch_all(pool)
+    .await)
+}
+
+/// Sets a rule; `false` when there is no rule `code`.
+pub async fn set_rule(db: &Db, rule: &RuleRow, by: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let changed = with_db!(db, |pool| sqlx::query(
+        "UPDATE attendance_rules SET enabled = $2, threshold = $3, window_days = $4, \
+         updated_by = $5, updated_at = $6 WHERE code = $1"
+    )
+    .bind(&rule.code)
+    .bind(rule.enabled)
+    .bind(rule.threshold)
+    .bind(rule.window_days)
+    .bind(by)
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(changed == 1)
+}
+
+/// A pupil's mark at one lesson, as the follow-up rules read it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RuleMarkRow {
+    pub date: NaiveDate,
+    pub subject_code: String,
+    pub subject: String,
+    pub attendance_minutes: i32,
+    pub valid_absence_minutes: i32,
+    pub invalid_absence_minutes: i32,
+    pub other_activity_minutes: i32,
+}
+
+/// The pupil's marks of lessons from `from` to `to`, by date.
+pub async fn rule_marks(
+    db: &Db,
+    pupil: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<RuleMarkRow>> {
+    with_db!(db, |pool| sqlx::query_as(
+        "SELECT l.date, l.subject_code, l.subject, a.attendance_minutes, a.valid_absence_minutes, \
+                a.invalid_absence_minutes, a.other_activity_minutes \
+         FROM attendance_marks a JOIN lessons l ON l.id = a.lesson_id \
+         WHERE a.pupil_id = $1 AND l.date >= $2 AND l.date <= $3 AND NOT l.cancelled \
+         ORDER BY l.date, l.start_time"
+    )
+    .bind(pupil)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await)
+}
+
+/// An open alert: (id, rule, subject code).
+pub async fn open_alerts(db: &Db, pupil: Uuid) -> sqlx::Result<Vec<(Uuid, String, String)>> {
+    with_db!(db, |pool| sqlx::query_as(
+        "SELECT id, rule_code, subject_code FROM attendance_alerts \
+         WHERE pupil_id = $1 AND cleared_on IS NULL"
+    )
+    .bind(pupil)
+    .fetch_all(pool)
+    .await)
+}
+
+pub struct NewAlert<'a> {
+    pub pupil_id: Uuid,
+    pub rule_code: &'a str,
+    pub subject_code: &'a str,
+    pub value: i32,
+    pub raised_on: NaiveDate,
+    pub follow_up_id: Option<Uuid>,
+}
+
+/// Records a crossing; `false` when the same alert is open already (another instance raised
+/// it first), so that the caller rolls back what it made for it.
+pub async fn raise_alert(
+    tx: &mut Tx,
+    alert: &NewAlert<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let inserted = with_tx!(tx, |conn| {
+        sqlx::query(
+        "INSERT INTO attendance_alerts (id, pupil_id, rule_code, subject_code, value, raised_on, \
+         follow_up_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (pupil_id, rule_code, subject_code) WHERE cleared_on IS NULL DO NOTHING"
+    )
+    .bind(Uuid::new_v4())
+    .bind(alert.pupil_id)
+    .bind(alert.rule_code)
+    .bind(alert.subject_code)
+    .bind(alert.value)
+    .bind(alert.raised_on)
+    .bind(alert.follow_up_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(|done| done.rows_affected())
+    })?;
+    Ok(inserted == 1)
+}
+
+pub async fn clear_alert(tx: &mut Tx, id: Uuid, on: NaiveDate) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query("UPDATE attendance_alerts SET cleared_on = $2 WHERE id = $1")
+            .bind(id)
+            .bind(on)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    })
+}

@@ -29,6 +29,7 @@ on_both_databases!(
     absence_reports_are_checked_and_only_the_family_reports,
     statistics_sum_the_registers_per_group_pupil_and_month_for_the_school_only,
     the_planning_export_sends_each_day_once_in_order_and_a_changed_day_again,
+    a_rule_crossing_gives_the_mentor_a_task_and_tells_the_principal_once,
 );
 
 /// A class taught by teacher1 (its mentor) with one of guardian1's children, and lessons of
@@ -1582,4 +1583,161 @@ async fn the_planning_export_sends_each_day_once_in_order_and_a_changed_day_agai
         .unwrap();
     assert_eq!(row["invalid_absence_minutes"], 0);
     assert_eq!(row["valid_absence_minutes"], 50);
+}
+
+/// Waits until every follow-up check queued so far has run.
+async fn follow_ups_checked(app: &TestApp) {
+    app.eventually("the follow-up checks have run", || async {
+        app.query_ids(
+            "SELECT id FROM jobs WHERE kind = 'attendance.follow_up' AND status <> 'done'",
+        )
+        .await
+        .is_empty()
+    })
+    .await;
+}
+
+/// The alerts of a pupil's rule: (open, value), oldest first.
+async fn alerts(app: &TestApp, pupil: Uuid, rule: &str) -> Vec<(bool, i32)> {
+    skolflyt::with_db!(&app.db, |pool| sqlx::query_as::<_, (bool, i32)>(
+        "SELECT cleared_on IS NULL, value FROM attendance_alerts \
+         WHERE pupil_id = $1 AND rule_code = $2 ORDER BY created_at"
+    )
+    .bind(pupil)
+    .bind(rule)
+    .fetch_all(pool)
+    .await)
+    .unwrap()
+}
+
+async fn a_rule_crossing_gives_the_mentor_a_task_and_tells_the_principal_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.login("admin1").await;
+    let rules = admin.get_json("/api/attendance/rules").await;
+    let codes: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["invalid_share", "consecutive_days", "same_subject"]);
+    let teacher = app.login("teacher1").await;
+    let (status, _) = error_code(teacher.get("/api/attendance/rules").await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let put = |code: &str, body: Value| {
+        let path = format!("/api/attendance/rules/{code}");
+        let admin = &admin;
+        async move { admin.send(Method::PUT, &path, Some(body), true).await }
+    };
+    for (body, field) in [
+        (
+            json!({ "enabled": true, "threshold": 0, "window_days": 20 }),
+            "threshold",
+        ),
+        (
+            json!({ "enabled": true, "threshold": 101, "window_days": 20 }),
+            "threshold",
+        ),
+        (
+            json!({ "enabled": true, "threshold": 10, "window_days": 1 }),
+            "window_days",
+        ),
+    ] {
+        let response = put("invalid_share", body.clone()).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}"
+        );
+        let codes = field_codes(&response.json().await.unwrap());
+        assert_eq!(
+            codes,
+            [(field.to_owned(), "out_of_range".to_owned())],
+            "{body}"
+        );
+    }
+    let unknown = put(
+        "no_such_rule",
+        json!({ "enabled": true, "threshold": 10, "window_days": 20 }),
+    )
+    .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    // Only the share of unexcused absence, at 20 % of the last five school days.
+    for (code, enabled, threshold) in [
+        ("invalid_share", true, 20),
+        ("consecutive_days", false, 3),
+        ("same_subject", false, 3),
+    ] {
+        let response = put(
+            code,
+            json!({ "enabled": enabled, "threshold": threshold, "window_days": 5 }),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK, "{code}");
+    }
+    let rules = admin.get_json("/api/attendance/rules").await;
+    assert_eq!(rules[0]["threshold"], 20);
+    assert_eq!(rules[1]["enabled"], false);
+
+    let f = fixture(&app).await;
+    let principal = app.login(&f.principal).await;
+    let told = || async {
+        principal
+            .get_json("/api/inbox")
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| {
+                m["subject"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Frånvaro att följa upp:")
+            })
+            .map(|m| m["body"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let tasks = || {
+        app.query_ids_for(
+            "SELECT id FROM follow_ups WHERE assignee_person_id = $1 AND kind = 'task' \
+             AND title LIKE 'Följ upp frånvaron:%'",
+            app.account("teacher1").person_id,
+        )
+    };
+
+    // The whole lesson missed without a reason: 100 % of the marked time crosses 20 %.
+    mark_invalid(&teacher, f.yesterday, f.child, 50).await;
+    follow_ups_checked(&app).await;
+    assert_eq!(alerts(&app, f.child, "invalid_share").await, [(true, 100)]);
+    assert_eq!(tasks().await.len(), 1, "the mentor's task");
+    let messages = told().await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("100 % ogiltig frånvaro"),
+        "{messages:?}"
+    );
+    assert!(messages[0].contains("Mentorn"), "{messages:?}");
+
+    // Still above the line at the next save: nothing more.
+    mark_invalid(&teacher, f.yesterday, f.child, 40).await;
+    follow_ups_checked(&app).await;
+    assert_eq!(alerts(&app, f.child, "invalid_share").await, [(true, 100)]);
+    assert_eq!(tasks().await.len(), 1);
+    assert_eq!(told().await.len(), 1);
+
+    // Below it: the alert is cleared, silently.
+    mark_invalid(&teacher, f.yesterday, f.child, 0).await;
+    follow_ups_checked(&app).await;
+    assert_eq!(alerts(&app, f.child, "invalid_share").await, [(false, 100)]);
+    assert_eq!(told().await.len(), 1);
+
+    // A new crossing is told again.
+    mark_invalid(&teacher, f.yesterday, f.child, 30).await;
+    follow_ups_checked(&app).await;
+    assert_eq!(
+        alerts(&app, f.child, "invalid_share").await,
+        [(false, 100), (true, 60)]
+    );
+    assert_eq!(tasks().await.len(), 2);
+    assert_eq!(told().await.len(), 2);
 }
