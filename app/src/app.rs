@@ -13,10 +13,11 @@ use crate::components::{ErrorAlert, Loading};
 use crate::i18n::{I18nContextProvider, I18nLocaleTrait, Locale, t, t_string, use_i18n};
 use crate::nav::{self, NavLink};
 use crate::pages::{
-    AccessLogPage, CasePage, EServiceEditorListPage, EServiceEditorPage, EServiceRunnerPage,
-    EServicesPage, FollowUpPage, FollowUpsPage, HomePage, InboxPage, LeaveApplicationPage,
-    LessonRegisterPage, LessonsPage, LoginPage, MyCasePage, MyCasesPage, NotFound, OperationsPage,
-    OwnCasesPage, PupilAttendancePage, PupilPage, QueuePage, SubtasksPage, UnitPage,
+    AccessLogPage, AttendanceRulesPage, CasePage, EServiceEditorListPage, EServiceEditorPage,
+    EServiceRunnerPage, EServicesPage, FollowUpPage, FollowUpsPage, HomePage, InboxPage,
+    LeaveApplicationPage, LessonRegisterPage, LessonsPage, LoginPage, MyCasePage, MyCasesPage,
+    NotFound, OperationsPage, OwnCasesPage, PupilAttendancePage, PupilPage, QueuePage,
+    SubtasksPage, UnitPage,
 };
 use crate::session::{Auth, Session, api_locale, use_session};
 
@@ -126,6 +127,13 @@ fn Shell() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/admin/e-services/:code")
                         view=EServiceEditorPage
+                        condition=signed_in
+                        redirect_path=|| "/login"
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/admin/attendance-rules")
+                        view=AttendanceRulesPage
                         condition=signed_in
                         redirect_path=|| "/login"
                         fallback=SessionPending

@@ -28,6 +28,8 @@ pub enum Page {
     FollowUps,
     /// "Bygg e-tjänster": the e-service editor (administrators).
     EServiceEditor,
+    /// "Frånvaroregler": the rules for following up absence (administrators).
+    AttendanceRules,
     /// "Drift": schedules and the job queue (administrators).
     Operations,
     Inbox,
@@ -44,6 +46,7 @@ impl Page {
             Page::Subtasks => "/subtasks",
             Page::FollowUps => "/follow-ups",
             Page::EServiceEditor => "/admin/e-services",
+            Page::AttendanceRules => "/admin/attendance-rules",
             Page::Operations => "/operations",
             Page::Inbox => "/inbox",
         }
@@ -60,6 +63,7 @@ impl Page {
             Page::Subtasks => t_string!(i18n, subtasks.title),
             Page::FollowUps => t_string!(i18n, follow_ups.title),
             Page::EServiceEditor => t_string!(i18n, e_service_editor.title),
+            Page::AttendanceRules => t_string!(i18n, attendance_rules.title),
             Page::Operations => t_string!(i18n, operations.title),
             Page::Inbox => t_string!(i18n, inbox.title),
         }
@@ -116,6 +120,7 @@ pub fn links(roles: &[Role]) -> Vec<NavLink> {
     }
     if roles.contains(&Role::Admin) {
         links.push(NavLink::Page(Page::EServiceEditor));
+        links.push(NavLink::Page(Page::AttendanceRules));
         links.push(NavLink::Page(Page::Operations));
     }
     links.push(NavLink::Page(Page::Inbox));

@@ -16,7 +16,7 @@ pub mod pupils;
 pub mod units;
 
 pub use applications::{LeaveApplicationPage, MyCasePage, MyCasesPage};
-pub use attendance::{LessonRegisterPage, LessonsPage, PupilAttendancePage};
+pub use attendance::{AttendanceRulesPage, LessonRegisterPage, LessonsPage, PupilAttendancePage};
 pub use audit::AccessLogPage;
 pub use cases::{CasePage, OwnCasesPage, QueuePage, SubtasksPage};
 pub use e_services::{

@@ -201,3 +201,45 @@ test.describe('on a phone', () => {
     await page.screenshot({ path: 'test-results/attendance-report-phone-sv.png', fullPage: true });
   });
 });
+
+test.describe('on a phone, in both languages', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('an administrator sets a rule for following up absence', async ({ page }) => {
+    await login(page, 'admin1');
+    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Frånvaroregler' }).click();
+    await expect(page).toHaveURL('/admin/attendance-rules');
+    await expect(page.getByRole('heading', { level: 1, name: 'Frånvaroregler' })).toBeVisible();
+    await waitForContent(page);
+    const rule = page.getByRole('region', { name: 'Hög ogiltig frånvaro' });
+    const limit = rule.getByLabel('Gräns (procent av lektionstiden)');
+    await limit.fill('0');
+    await rule.getByRole('button', { name: /^Spara regeln/ }).click();
+    await expect(
+      rule.getByRole('alert').getByRole('link', { name: 'Gränsen ligger utanför det tillåtna intervallet för regeln.' }),
+    ).toBeVisible();
+    await expect(limit).toHaveAttribute('aria-invalid', 'true');
+    await expectNoAxeViolations(page);
+    await expectNoHorizontalOverflow(page);
+    await limit.fill('15');
+    await rule.getByLabel('Antal skoldagar bakåt').fill('30');
+    await rule.getByRole('button', { name: /^Spara regeln/ }).click();
+    await expect(rule.getByRole('status')).toHaveText('Regeln är sparad.');
+    await page.reload();
+    await waitForContent(page);
+    await expect(limit).toHaveValue('15');
+    await expect(rule.getByLabel('Antal skoldagar bakåt')).toHaveValue('30');
+    // The days-in-a-row rule has no window of its own.
+    const inARow = page.getByRole('region', { name: 'Frånvarande flera dagar i rad' });
+    await expect(inARow.getByLabel('Antal skoldagar bakåt')).toHaveCount(0);
+
+    await page.getByLabel('Språk').selectOption('en');
+    try {
+      await expect(page.getByRole('heading', { level: 1, name: 'Absence rules' })).toBeVisible();
+      await expect(page.getByRole('region', { name: 'High unexcused absence' }).getByLabel('Limit (percent of lesson time)')).toHaveValue('15');
+      await expectNoAxeViolations(page);
+    } finally {
+      await page.getByLabel('Language').selectOption('sv');
+    }
+  });
+});

@@ -78,3 +78,21 @@ pub async fn school_days(from: NaiveDate, to: NaiveDate) -> Result<SchoolDays, A
         .query([("from", from.to_string()), ("to", to.to_string())]);
     get_json(request).await
 }
+
+/// `GET /api/attendance/rules`: the follow-up rules (administrators).
+pub async fn rules() -> Result<Vec<shared::attendance::AttendanceRule>, ApiError> {
+    get_json(Request::get("/api/attendance/rules")).await
+}
+
+/// `PUT /api/attendance/rules/{code}`: 422 with `threshold` or `window_days` out of bounds.
+pub async fn set_rule(
+    csrf_token: &str,
+    code: &str,
+    input: &shared::attendance::AttendanceRuleInput,
+) -> Result<shared::attendance::AttendanceRule, ApiError> {
+    let request = with_csrf(
+        Request::put(&format!("/api/attendance/rules/{code}")),
+        csrf_token,
+    );
+    Ok(send_json(request, input).await?.json().await?)
+}

@@ -3,11 +3,13 @@
 mod lessons;
 mod register;
 mod report;
+mod rules;
 mod unregistered;
 mod week;
 
 pub use lessons::LessonsPage;
 pub use register::LessonRegisterPage;
+pub use rules::AttendanceRulesPage;
 pub use unregistered::UnregisteredLessons;
 pub use week::PupilAttendancePage;
 
