@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(attendance_statistics))
         .routes(routes!(attendance_statistics_csv))
+        .routes(routes!(attendance_statistics_xlsx))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -313,6 +314,104 @@ fn group_months(rows: &[AggregatedAttendance]) -> Vec<GroupMonth> {
             group
         })
         .collect()
+}
+
+/// The same rows as an Excel workbook, with the column names in the reader's language, the
+/// minutes and percentages as numbers, and the header row frozen.
+#[utoipa::path(get, path = "/statistics/attendance.xlsx", tag = "attendance",
+    params(StatisticsParams),
+    responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 401, body = shared::api::ErrorEnvelope),
+              (status = 404, body = shared::api::ErrorEnvelope),
+              (status = 422, body = shared::api::ErrorEnvelope)))]
+async fn attendance_statistics_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<StatisticsParams>,
+) -> AppResult<Response> {
+    let statistics = statistics(&state, &user, &params).await?;
+    let english = user.locale == shared::auth::Locale::En;
+    let bytes =
+        tokio::task::spawn_blocking(move || to_xlsx(&statistics, english).map(|b| (b, statistics)))
+            .await
+            .map_err(anyhow::Error::from)??;
+    let (bytes, statistics) = bytes;
+    let file = format!("attendance-{}-{}.xlsx", statistics.from, statistics.to);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn to_xlsx(statistics: &AttendanceStatistics, english: bool) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let headers: [(&str, &str); 14] = [
+        ("Månad", "Month"),
+        ("Enhet", "Unit"),
+        ("Grupp", "Group"),
+        ("Elev-id", "Student id"),
+        ("Elev", "Student"),
+        ("Lektioner", "Lessons"),
+        ("Erbjuden tid (min)", "Offered (min)"),
+        ("Närvaro (min)", "Present (min)"),
+        ("Giltig frånvaro (min)", "Valid absence (min)"),
+        ("Ogiltig frånvaro (min)", "Invalid absence (min)"),
+        ("Annan verksamhet (min)", "Other activity (min)"),
+        ("Ej registrerat (min)", "Not registered (min)"),
+        ("Giltig frånvaro (%)", "Valid absence (%)"),
+        ("Ogiltig frånvaro (%)", "Invalid absence (%)"),
+    ];
+    let masked = if english {
+        "(protected identity)"
+    } else {
+        "(skyddad identitet)"
+    };
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(if english { "Attendance" } else { "Närvaro" })?;
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0");
+    for (column, (sv, en)) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, if english { *en } else { *sv }, &bold)?;
+    }
+    for (index, row) in statistics.rows.iter().enumerate() {
+        let line = index as u32 + 1;
+        // Strings are written as text cells, never read as formulas.
+        sheet.write_string(line, 0, &row.month)?;
+        sheet.write_string(line, 1, &statistics.unit.name)?;
+        sheet.write_string(line, 2, &row.group.name)?;
+        sheet.write_string(line, 3, row.student.id.to_string())?;
+        sheet.write_string(line, 4, row.student.name.as_deref().unwrap_or(masked))?;
+        for (column, minutes) in [
+            row.lessons,
+            row.offered_minutes,
+            row.attendance_minutes,
+            row.valid_absence_minutes,
+            row.invalid_absence_minutes,
+            row.other_activity_minutes,
+            row.unmarked_minutes,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sheet.write_number(line, 5 + column as u16, minutes as f64)?;
+        }
+        sheet.write_number_with_format(line, 12, row.valid_absence_percent, &percent)?;
+        sheet.write_number_with_format(line, 13, row.invalid_absence_percent, &percent)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    Ok(workbook.save_to_buffer()?)
 }
 
 fn to_csv(statistics: &AttendanceStatistics) -> anyhow::Result<String> {

@@ -1274,6 +1274,38 @@ async fn statistics_sum_the_registers_per_group_pupil_and_month_for_the_school_o
     let name = row["student"]["name"].as_str().unwrap();
     assert!(text.contains(name));
 
+    // The workbook: the same rows, headers in the reader's language, minutes as numbers.
+    let xlsx = principal
+        .get(&path.replace("attendance?", "attendance.xlsx?"))
+        .await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(
+        xlsx.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(".xlsx\"")
+    );
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    let sheet = first_sheet(bytes);
+    assert_eq!(sheet.height(), rows.len() + 1);
+    assert_eq!(
+        sheet.get((0, 0)),
+        Some(&calamine::Data::String("Månad".into()))
+    );
+    assert_eq!(
+        sheet.get((0, 9)),
+        Some(&calamine::Data::String("Ogiltig frånvaro (min)".into()))
+    );
+    let line = (1..sheet.height())
+        .find(|line| sheet.get((*line, 4)) == Some(&calamine::Data::String(name.into())))
+        .expect("the pupil's row");
+    assert_eq!(
+        sheet.get((line, 9)),
+        Some(&calamine::Data::Float(
+            row["invalid_absence_minutes"].as_f64().unwrap()
+        ))
+    );
+
     let entries = audit::entries_for_subject(&app.db, f.child).await.unwrap();
     let reader = app.account(&f.principal).person_id;
     assert!(
@@ -1337,6 +1369,27 @@ async fn statistics_sum_the_registers_per_group_pupil_and_month_for_the_school_o
         .await
         .unwrap();
     assert!(!text.contains(name), "{text}");
+    let bytes = worker
+        .get(&path.replace("attendance?", "attendance.xlsx?"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let sheet = first_sheet(bytes);
+    let cells: Vec<String> = sheet.cells().map(|(_, _, cell)| cell.to_string()).collect();
+    assert!(!cells.iter().any(|cell| cell.contains(name)), "{cells:?}");
+    assert!(cells.iter().any(|cell| cell == "(skyddad identitet)"));
+}
+
+/// The first worksheet of an XLSX file.
+fn first_sheet(bytes: Vec<u8>) -> calamine::Range<calamine::Data> {
+    use calamine::Reader;
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("an XLSX file");
+    workbook
+        .worksheet_range_at(0)
+        .expect("a worksheet")
+        .expect("it reads")
 }
 
 /// The planning module as the test runs it: a real HTTP server on a free port that records
