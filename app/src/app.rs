@@ -58,161 +58,161 @@ fn Shell() -> impl IntoView {
                         path=path!("/")
                         view=HomePage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/pupils/:id")
                         view=PupilPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/pupils/:id/attendance")
                         view=PupilAttendancePage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/units/:id")
                         view=UnitPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/lessons")
                         view=LessonsPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/lessons/:id")
                         view=LessonRegisterPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/leave/new")
                         view=LeaveApplicationPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/e-services")
                         view=EServicesPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/e-services/:code")
                         view=EServiceRunnerPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/admin/e-services")
                         view=EServiceEditorListPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/admin/e-services/:code")
                         view=EServiceEditorPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/admin/attendance-rules")
                         view=AttendanceRulesPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/my/cases")
                         view=MyCasesPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/my/access-log")
                         view=AccessLogPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/my/cases/:id")
                         view=MyCasePage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/inbox")
                         view=InboxPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/cases")
                         view=OwnCasesPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/cases/queue")
                         view=QueuePage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/cases/:id")
                         view=CasePage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/subtasks")
                         view=SubtasksPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/follow-ups")
                         view=FollowUpsPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/follow-ups/:id")
                         view=FollowUpPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                     <ProtectedRoute
                         path=path!("/operations")
                         view=OperationsPage
                         condition=signed_in
-                        redirect_path=|| "/login"
+                        redirect_path=to_login
                         fallback=SessionPending
                     />
                 </Routes>
@@ -313,6 +313,26 @@ fn MainNav(links: Vec<NavLink>) -> impl IntoView {
                     .collect_view()}
             </ul>
         </nav>
+    }
+}
+
+/// The login page, to come back from to where the person was (a link opened while signed
+/// out, or a session that ended on a page).
+fn to_login() -> String {
+    let here = web_sys::window().and_then(|window| {
+        let location = window.location();
+        Some(format!(
+            "{}{}",
+            location.pathname().ok()?,
+            location.search().ok()?
+        ))
+    });
+    match here.as_deref().and_then(crate::pages::login::safe_return) {
+        Some(path) => format!(
+            "/login?next={}",
+            String::from(js_sys::encode_uri_component(path))
+        ),
+        None => "/login".to_owned(),
     }
 }
 

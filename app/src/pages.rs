@@ -7,7 +7,7 @@ pub mod cases;
 mod e_services;
 pub mod follow_ups;
 pub mod home;
-mod login;
+pub mod login;
 mod messages;
 mod not_found;
 mod operations;

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectNoAxeViolations, fillLoginForm, login, logout } from './helpers';
+import { account, expectNoAxeViolations, fillLoginForm, login, logout } from './helpers';
 
 test('the login page passes axe', async ({ page }) => {
   await page.goto('/login');
@@ -25,9 +25,24 @@ test('a wrong password shows an alert and keeps the visitor on the login page', 
   await fillLoginForm(page, 'pupil2', 'not-the-password');
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('Fel användarnamn eller lösenord.');
-  await expect(alert).toContainText('Felkod: invalid_credentials');
+  // A sentence, not a code.
+  await expect(alert).not.toContainText('invalid_credentials');
   await expect(page).toHaveURL('/login');
   await expectNoAxeViolations(page);
+});
+
+test('a link opened while signed out comes back after login', async ({ page }) => {
+  await page.goto('/my/cases');
+  await expect(page).toHaveURL('/login?next=%2Fmy%2Fcases');
+  await fillLoginForm(page, 'guardian2', account('guardian2').password);
+  await expect(page).toHaveURL('/my/cases');
+  await expect(page.getByRole('heading', { level: 1, name: 'Mina ärenden' })).toBeVisible();
+  // Only this app's own pages: another site's address goes to the start page.
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await expect(page).toHaveURL('/login');
+  await page.goto('/login?next=https%3A%2F%2Fevil.example%2F');
+  await fillLoginForm(page, 'guardian2', account('guardian2').password);
+  await expect(page).toHaveURL('/');
 });
 
 test('a signed-out visitor is sent from the start page to the login page', async ({ page }) => {

@@ -14,7 +14,9 @@ pub fn ErrorAlert(error: ApiError) -> impl IntoView {
         let session = use_session();
         Effect::new(move |_| session.sign_out());
     }
-    let code = error.code().to_owned();
+    // A code is for whoever helps the person: shown only with a failure the app cannot put
+    // in words of its own (an internal error, a code it does not know).
+    let code = (!knows(error.code())).then(|| error.code().to_owned());
     let fields = error.error.fields.clone();
     let message = move || describe(i18n, &error);
     view! {
@@ -26,14 +28,36 @@ pub fn ErrorAlert(error: ApiError) -> impl IntoView {
                         <ul>
                             {fields
                                 .into_iter()
-                                .map(|field| view! { <li>{field.field}": "{field.message}</li> })
+                                .map(|field| view! { <li>{field.message}</li> })
                                 .collect_view()}
                         </ul>
                     }
                 })}
-            <p class="alert-code">{t!(i18n, errors.code)}": "<code>{code}</code></p>
+            {code
+                .map(|code| {
+                    view! { <p class="alert-code">{t!(i18n, errors.code)}": "<code>{code}</code></p> }
+                })}
         </div>
     }
+}
+
+/// The codes [`describe`] says in a sentence of the app's own.
+const KNOWN: &[&str] = &[
+    "network",
+    "bad_response",
+    "unauthenticated",
+    "forbidden",
+    "not_found",
+    "csrf",
+    "validation",
+    "conflict",
+    "bad_request",
+    "invalid_credentials",
+    "too_many_attempts",
+];
+
+fn knows(code: &str) -> bool {
+    KNOWN.contains(&code)
 }
 
 /// The message for an error in the current language; codes the app does not know fall back to

@@ -1,6 +1,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
 use shared::auth::LoginRequest;
 
 use crate::api;
@@ -8,7 +9,20 @@ use crate::components::{ErrorAlert, use_page_title};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
 
-/// The sign-in form. Once signed in (now or earlier) the person goes to the start page.
+/// Where to go after signing in, from `?next=`: a path of this app only (never another site,
+/// never the login page itself), and not the start page (that is where one goes anyway).
+pub fn safe_return(path: &str) -> Option<&str> {
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+        && path != "/"
+        && !path.starts_with("/login");
+    ok.then_some(path)
+}
+
+/// The sign-in form. Once signed in (now or earlier) the person goes to the page they came
+/// from, or to the start page.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -32,9 +46,19 @@ pub fn LoginPage() -> impl IntoView {
         });
     };
     let pending = login.pending();
+    let query = use_query_map();
+    let next = move || {
+        query
+            .read()
+            .get("next")
+            .and_then(|next| safe_return(&next).map(str::to_owned))
+            .unwrap_or_else(|| "/".to_owned())
+    };
 
     view! {
-        {move || (session.is_signed_in() == Some(true)).then(|| view! { <Redirect path="/" /> })}
+        {move || {
+            (session.is_signed_in() == Some(true)).then(|| view! { <Redirect path=next() /> })
+        }}
         <h1>{t!(i18n, login.title)}</h1>
         <p>{t!(i18n, login.intro)}</p>
         <form class="login-form" on:submit=on_submit>
@@ -75,5 +99,29 @@ pub fn LoginPage() -> impl IntoView {
                 }}
             </button>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_apps_own_pages_are_returned_to() {
+        assert_eq!(
+            safe_return("/cases/42?tab=notes"),
+            Some("/cases/42?tab=notes")
+        );
+        for refused in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil",
+            "/",
+            "/login?next=/x",
+            "cases",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_return(refused), None, "{refused}");
+        }
     }
 }
