@@ -118,15 +118,9 @@ async fn overview(
 ) -> AppResult<Json<Vec<EServiceOverview>>> {
     access::require_admin(&state, &user).await?;
     let mut services = Vec::new();
-    for row in store::services(&state.db).await? {
+    for (row, published) in store::services_with_published(&state.db).await? {
         let draft = parse(&row.draft)?;
-        let published = match row.published_version {
-            Some(version) => store::version(&state.db, &row.code, version)
-                .await?
-                .map(|row| parse(&row.definition))
-                .transpose()?,
-            None => None,
-        };
+        let published = published.as_deref().map(parse).transpose()?;
         services.push(EServiceOverview {
             unpublished_changes: published
                 .as_ref()
