@@ -980,8 +980,12 @@ async fn detail(
                         ),
                     }),
                 // A handover's detail is its target's id, then the owner's note.
+                // A person handed to may be the pupil's principal or mentor: named only to
+                // a reader who sees whom the case is about.
                 to: if e.kind == "handed_over" {
-                    handed_to.next().flatten()
+                    handed_to.next().flatten().filter(|_| {
+                        (sees_subject && !metadata_only) || e.detail.starts_with("to_team=")
+                    })
                 } else {
                     None
                 },

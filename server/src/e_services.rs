@@ -118,9 +118,9 @@ async fn overview(
 ) -> AppResult<Json<Vec<EServiceOverview>>> {
     access::require_admin(&state, &user).await?;
     let mut services = Vec::new();
-    for (row, published) in store::services_with_published(&state.db).await? {
+    for row in store::services_with_published(&state.db).await? {
         let draft = parse(&row.draft)?;
-        let published = published.as_deref().map(parse).transpose()?;
+        let published = row.published.as_deref().map(parse).transpose()?;
         services.push(EServiceOverview {
             unpublished_changes: published
                 .as_ref()

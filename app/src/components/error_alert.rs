@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::I18n;
 use crate::api::ApiError;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels;
 use crate::session::use_session;
 
 /// An API failure as an alert, translated by its code. A 401 means the session has ended, so
@@ -28,7 +29,9 @@ pub fn ErrorAlert(error: ApiError) -> impl IntoView {
                         <ul>
                             {fields
                                 .into_iter()
-                                .map(|field| view! { <li>{field.message}</li> })
+                                .map(|field| {
+                                    view! { <li>{labels::field_problem(i18n, &field.code)}</li> }
+                                })
                                 .collect_view()}
                         </ul>
                     }

@@ -126,34 +126,22 @@ struct CaseGroup {
     messages: Vec<InboxMessage>,
 }
 
-/// Groups the inbox per case, in the order of each case's newest message; messages without a
-/// case come last, together.
+/// Groups the inbox per case (and the messages without a case together), each group where its
+/// newest message comes: a fresh notice is not put below last month's cases.
 fn group_by_case(messages: Vec<InboxMessage>) -> Vec<CaseGroup> {
     let mut groups: Vec<CaseGroup> = Vec::new();
-    let mut other = Vec::new();
     for message in messages {
-        let Some(case_id) = message.case_id else {
-            other.push(message);
-            continue;
-        };
         match groups
             .iter_mut()
-            .find(|group| group.case_id == Some(case_id))
+            .find(|group| group.case_id == message.case_id)
         {
             Some(group) => group.messages.push(message),
             None => groups.push(CaseGroup {
-                case_id: Some(case_id),
+                case_id: message.case_id,
                 case_number: message.case_number,
                 messages: vec![message],
             }),
         }
-    }
-    if !other.is_empty() {
-        groups.push(CaseGroup {
-            case_id: None,
-            case_number: None,
-            messages: other,
-        });
     }
     groups
 }
@@ -338,7 +326,7 @@ mod tests {
     }
 
     #[test]
-    fn messages_group_per_case_newest_case_first_and_the_rest_last() {
+    fn messages_group_per_case_each_where_its_newest_message_is() {
         let groups = group_by_case(vec![
             message(Some(2), 5),
             message(None, 4),
@@ -359,8 +347,8 @@ mod tests {
             shape,
             [
                 (Some(2), vec!["m5", "m2"]),
-                (Some(1), vec!["m3"]),
                 (None, vec!["m4", "m1"]),
+                (Some(1), vec!["m3"]),
             ]
         );
     }

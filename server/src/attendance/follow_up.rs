@@ -223,7 +223,7 @@ async fn changes_for(
     let open = store::open_alerts(db, pupil).await?;
     let mut seen: Vec<(String, String, String, i32, i32)> = Vec::new();
     for rule in rules {
-        seen.extend(crossings(rule, &days, &marks).into_iter().map(
+        seen.extend(crossings(rule, &days, &marks, today).into_iter().map(
             |(subject_code, subject, value)| {
                 (
                     rule.code.clone(),
@@ -269,6 +269,7 @@ pub fn crossings(
     rule: &RuleRow,
     days: &[NaiveDate],
     marks: &[RuleMarkRow],
+    today: NaiveDate,
 ) -> Vec<(String, String, i32)> {
     let window = usize::try_from(rule.window_days).unwrap_or(0);
     let recent = &days[days.len().saturating_sub(window)..];
@@ -293,15 +294,17 @@ pub fn crossings(
                 return Vec::new();
             }
             let share = invalid * 100 / total;
-            if share >= i64::from(rule.threshold) {
+            // Above the limit, as the rule says.
+            if share > i64::from(rule.threshold) {
                 vec![(String::new(), String::new(), share as i32)]
             } else {
                 Vec::new()
             }
         }
         "consecutive_days" => {
-            // Counted back from the latest school day with marks: a day counts when it has
-            // marks and the pupil attended none of its lessons.
+            // Counted back over the finished school days (today may still be going on): a day
+            // counts when it has marks and the pupil attended none of its lessons; a day
+            // without marks (no register taken) neither counts nor ends the run.
             let mut by_day: BTreeMap<NaiveDate, (i32, i32)> = BTreeMap::new();
             for mark in marks {
                 let entry = by_day.entry(mark.date).or_default();
@@ -309,11 +312,11 @@ pub fn crossings(
                 entry.1 += mark.attendance_minutes + mark.other_activity_minutes;
             }
             let mut run = 0;
-            for day in days.iter().rev() {
+            for day in days.iter().rev().filter(|day| **day < today) {
                 match by_day.get(day) {
-                    None if run == 0 => continue,
+                    None => continue,
                     Some((lessons, present)) if *lessons > 0 && *present == 0 => run += 1,
-                    _ => break,
+                    Some(_) => break,
                 }
             }
             if run >= rule.threshold {
@@ -344,16 +347,32 @@ pub fn crossings(
 
 /// The pupil's name and who hears of a crossing, read before the step's transaction.
 struct People {
+    /// The pupil's name, or for a protected pupil words that name nobody: the message and
+    /// its e-mail copy leave the register.
     name: String,
+    name_en: String,
     mentors: Vec<register_store::PersonNameRow>,
     principals: Vec<register_store::PersonNameRow>,
 }
 
 impl People {
     async fn of(db: &Db, pupil: Uuid, today: NaiveDate) -> sqlx::Result<People> {
-        let person = register_store::person_name(db, pupil).await?;
+        let person = register_store::person_basic(db, pupil)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
+        let full = format!("{} {}", person.given_name, person.family_name);
+        let protected = person.protected_identity;
         Ok(People {
-            name: format!("{} {}", person.given_name, person.family_name),
+            name: if protected {
+                "en elev med skyddad identitet (se närvaron i klassen)".to_owned()
+            } else {
+                full.clone()
+            },
+            name_en: if protected {
+                "a pupil with protected identity (see the class's attendance)".to_owned()
+            } else {
+                full
+            },
             mentors: register_store::mentors_of(db, today, pupil).await?,
             principals: register_store::principals_of(db, today, pupil).await?,
         })
@@ -384,6 +403,7 @@ async fn apply(
     };
     let People {
         name,
+        name_en,
         mentors,
         principals,
     } = people.ok_or_else(|| anyhow::anyhow!("no people read for {pupil}"))?;
@@ -451,7 +471,7 @@ async fn apply(
     }
     let subject_line = (
         format!("Frånvaro att följa upp: {name}"),
-        format!("Absence to follow up: {name}"),
+        format!("Absence to follow up: {name_en}"),
     );
     let mentor = mentors
         .first()
@@ -465,7 +485,7 @@ async fn apply(
             }
         ),
         format!(
-            "{name}: {what_en}. {}",
+            "{name_en}: {what_en}. {}",
             match &mentor {
                 Some(mentor) => format!("The mentor {mentor} has been given a task to follow up."),
                 None => "The pupil has no mentor in the register: the task is yours.".to_owned(),
@@ -515,6 +535,15 @@ mod tests {
 
     const DAYS: [u32; 5] = [23, 24, 25, 26, 27];
 
+    /// As on the day after the last of [`DAYS`]: every day is finished.
+    fn crossings_on(
+        rule: &RuleRow,
+        days: &[NaiveDate],
+        marks: &[RuleMarkRow],
+    ) -> Vec<(String, String, i32)> {
+        crossings(rule, days, marks, day(28))
+    }
+
     #[test]
     fn the_share_counts_only_the_window() {
         let days: Vec<_> = DAYS.iter().map(|d| day(*d)).collect();
@@ -527,11 +556,12 @@ mod tests {
             mark(27, "en", 60, 0),
         ];
         assert_eq!(
-            crossings(&rule("invalid_share", 25, 2), &days, &marks),
+            crossings_on(&rule("invalid_share", 24, 2), &days, &marks),
             [(String::new(), String::new(), 25)]
         );
-        assert!(crossings(&rule("invalid_share", 26, 2), &days, &marks).is_empty());
-        assert!(crossings(&rule("invalid_share", 10, 2), &days, &[]).is_empty());
+        // Above the limit, not at it.
+        assert!(crossings_on(&rule("invalid_share", 25, 2), &days, &marks).is_empty());
+        assert!(crossings_on(&rule("invalid_share", 10, 2), &days, &[]).is_empty());
     }
 
     #[test]
@@ -546,17 +576,25 @@ mod tests {
         ];
         // 24, 25, 26 absent; 27 not marked yet.
         assert_eq!(
-            crossings(&rule("consecutive_days", 3, 20), &days, &marks),
+            crossings_on(&rule("consecutive_days", 3, 20), &days, &marks),
             [(String::new(), String::new(), 3)]
         );
-        assert!(crossings(&rule("consecutive_days", 4, 20), &days, &marks).is_empty());
+        assert!(crossings_on(&rule("consecutive_days", 4, 20), &days, &marks).is_empty());
         // Present at one lesson of a day breaks the run.
         let broken = [
             mark(25, "ma", 60, 0),
             mark(25, "sv", 0, 60),
             mark(26, "ma", 0, 60),
         ];
-        assert!(crossings(&rule("consecutive_days", 2, 20), &days, &broken).is_empty());
+        assert!(crossings_on(&rule("consecutive_days", 2, 20), &days, &broken).is_empty());
+        // A day without a register in between neither counts nor breaks it.
+        let gap = [mark(24, "ma", 0, 60), mark(26, "ma", 0, 60)];
+        assert_eq!(
+            crossings_on(&rule("consecutive_days", 2, 20), &days, &gap),
+            [(String::new(), String::new(), 2)]
+        );
+        // Today is not over: its absence does not count yet.
+        assert!(crossings(&rule("consecutive_days", 3, 20), &days, &marks, day(26)).is_empty());
     }
 
     #[test]
@@ -570,9 +608,9 @@ mod tests {
             mark(26, "sv", 60, 0),
         ];
         assert_eq!(
-            crossings(&rule("same_subject", 3, 20), &days, &marks),
+            crossings_on(&rule("same_subject", 3, 20), &days, &marks),
             [("ma".to_owned(), "MA".to_owned(), 3)]
         );
-        assert!(crossings(&rule("same_subject", 3, 2), &days, &marks).is_empty());
+        assert!(crossings_on(&rule("same_subject", 3, 2), &days, &marks).is_empty());
     }
 }

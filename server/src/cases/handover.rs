@@ -44,7 +44,8 @@ async fn handover_options(
     if !relation.owner {
         return Err(AppError::Forbidden);
     }
-    let persons = candidates(&state, &row)
+    let access = crate::access::CaseAccess::with(&state, &user, &row, relation).await?;
+    let persons = candidates(&state, &row, access.sees_subject)
         .await?
         .into_iter()
         .filter(|person| person.id != user.person_id)
@@ -106,7 +107,8 @@ async fn hand_over(
                     "you are the case's owner already",
                 ));
             }
-            if !candidates(&state, &row)
+            let access = crate::access::CaseAccess::with(&state, &user, &row, relation).await?;
+            if !candidates(&state, &row, access.sees_subject)
                 .await?
                 .iter()
                 .any(|candidate| candidate.id == person)
@@ -155,6 +157,18 @@ async fn hand_over(
                     "choose a team",
                 ));
             }
+            // The queue is the case office's: without a case worker for the type, nobody
+            // could take the case from it.
+            if store::case_workers_for(&state.db, clock::today(), &row.case_type)
+                .await?
+                .is_empty()
+            {
+                return Err(AppError::field(
+                    "to_team_id",
+                    "no_case_worker",
+                    "no case worker handles cases of this type: hand it to a person",
+                ));
+            }
             let mut tx = state.db.begin().await?;
             store::release(&mut tx, id, now).await?;
             let detail = format!("to_team={team}\n{note}");
@@ -169,9 +183,10 @@ async fn hand_over(
             )
             .await?;
             let title = format!("Ärende {number} har lämnats över till teamet");
+            // The note stays in the case's history, which only those who reach the case read.
             let details = format!(
                 "{from} lämnade över ärendet. Det ligger i fördelningskön tills någon tilldelas \
-                 det.\n\n{note}"
+                 det; anteckningen finns i ärendets historik."
             );
             let task = follow_up_store::NewFollowUp {
                 kind: FollowUpKind::Task.as_str(),
@@ -202,8 +217,14 @@ enum To {
 }
 
 /// The persons a case can go to: the case workers whose duty covers its type, and whoever its
-/// process says may decide it (leave: the pupil's mentor and principal), by name.
-async fn candidates(state: &AppState, row: &CaseRow) -> AppResult<Vec<HandoverPerson>> {
+/// process says may decide it (leave: the pupil's mentor and principal), by name. An owner
+/// who sees the subject masked is offered the case workers only: the names of the pupil's
+/// principal and mentor would tell the pupil's school and class.
+async fn candidates(
+    state: &AppState,
+    row: &CaseRow,
+    sees_subject: bool,
+) -> AppResult<Vec<HandoverPerson>> {
     let today = clock::today();
     let process = state.processes.of(&row.case_type);
     let mut persons = Vec::new();
@@ -214,7 +235,12 @@ async fn candidates(state: &AppState, row: &CaseRow) -> AppResult<Vec<HandoverPe
             may_decide: process.may_decide(state, row, id, today).await?,
         });
     }
-    for id in process.deciders(state, row, today).await? {
+    let deciders = if sees_subject {
+        process.deciders(state, row, today).await?
+    } else {
+        Vec::new()
+    };
+    for id in deciders {
         if persons.iter().any(|person| person.id == id) {
             continue;
         }

@@ -163,34 +163,30 @@ pub async fn published_version(db: &Db, code: &str) -> sqlx::Result<Option<Versi
     })
 }
 
-/// Every e-service's draft with the definition of its published version (`None` if it has
-/// none), in one query: the editor's list.
-pub async fn services_with_published(db: &Db) -> sqlx::Result<Vec<(EServiceRow, Option<String>)>> {
-    let rows: Vec<(String, String, Option<i32>, DateTime<Utc>, Option<String>)> =
-        with_db!(db, |pool| {
-            sqlx::query_as(
-                "SELECT s.code, s.draft, s.published_version, s.updated_at, v.definition \
-                 FROM e_services s LEFT JOIN e_service_versions v \
-                   ON v.code = s.code AND v.version = s.published_version \
-                 ORDER BY s.code",
-            )
-            .fetch_all(pool)
-            .await
-        })?;
-    Ok(rows
-        .into_iter()
-        .map(|(code, draft, published_version, updated_at, definition)| {
-            (
-                EServiceRow {
-                    code,
-                    draft,
-                    published_version,
-                    updated_at,
-                },
-                definition,
-            )
-        })
-        .collect())
+/// An e-service's draft with the definition of its published version.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ServiceWithPublishedRow {
+    pub code: String,
+    pub draft: String,
+    pub published_version: Option<i32>,
+    pub updated_at: DateTime<Utc>,
+    /// `None` when it has no published version.
+    pub published: Option<String>,
+}
+
+/// Every e-service's draft with the definition of its published version, in one query: the
+/// editor's list.
+pub async fn services_with_published(db: &Db) -> sqlx::Result<Vec<ServiceWithPublishedRow>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT s.code, s.draft, s.published_version, s.updated_at, v.definition AS published \
+             FROM e_services s LEFT JOIN e_service_versions v \
+               ON v.code = s.code AND v.version = s.published_version \
+             ORDER BY s.code",
+        )
+        .fetch_all(pool)
+        .await
+    })
 }
 
 pub async fn version(db: &Db, code: &str, version: i32) -> sqlx::Result<Option<VersionRow>> {
