@@ -309,10 +309,11 @@ pub async fn check(db: &Db, applications: &[Application], blob_dir: &Path) -> Re
             }
         }
 
-        // Exactly one notice of each kind per recipient.
+        // Exactly one notice of each kind per recipient. The decision is told once, with its
+        // letter ("Decision in case …"), not also as the status "decision made".
         let mut expected: BTreeMap<(Uuid, String), usize> = BTreeMap::new();
         for party in [applicant, other] {
-            for code in ["awaiting_confirmation", "new", "open", "decided"] {
+            for code in ["awaiting_confirmation", "new", "open"] {
                 if let Some(name) = notified.get(code) {
                     expected.insert((party, format!("Case {number}: {name}")), 1);
                 }
