@@ -84,6 +84,20 @@ async fn sees_subject(
     )
 }
 
+/// The pupil, if the reader may read their data (the register's reach: guardians, the pupil,
+/// their school's staff, case workers with the duty); 404 otherwise, so that whether a pupil
+/// exists outside one's reach is not learnt. A masked row (protected identity, no direct
+/// relation) is returned as such: the caller shows only what a masked pupil may show.
+pub async fn may_read_pupil(
+    state: &AppState,
+    user: &CurrentUser,
+    pupil: Uuid,
+) -> AppResult<register_store::PupilRow> {
+    register_store::visible_pupil(&state.db, user.reader(), pupil)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)
+}
+
 /// Writes the access log: `user` read the data of `subjects` (`action` and `detail` say what).
 /// Every answer that carries a pupil's data goes through here before it is sent.
 pub async fn log_read(

@@ -1,6 +1,7 @@
 //! E-services: what families and students apply for, and follow in "My cases".
 //! Each application becomes a case (see `cases`); the leave of absence is the first.
 
+pub mod confirmation;
 pub mod ike;
 pub mod leave;
 
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(leave::pupil_leave_history))
         .routes(routes!(my_cases))
         .routes(routes!(my_case))
+        .routes(routes!(confirm))
         .routes(routes!(withdraw))
         .routes(routes!(decline))
         // A 5 MB attachment is about 6.7 MB in base64.
@@ -131,17 +133,18 @@ async fn my_case_detail(
         sees_subject: true,
     };
     let told = process.applicant_facts(state, row, reader).await?;
+    let waiting = confirmation::waiting(state, row, user.person_id).await?;
     let applicant = case_store::party_role(db, row.id, user.person_id)
         .await?
         .is_some_and(|role| role == "applicant");
     Ok(MyCaseDetail {
-        can_decline: told.awaiting_my_confirmation,
+        can_decline: waiting.on_me,
         case: my_case_of(row),
         history,
         documents,
         decision,
-        awaiting_my_confirmation: told.awaiting_my_confirmation,
-        awaiting_other_party: told.awaiting_other_party,
+        awaiting_my_confirmation: waiting.on_me,
+        awaiting_other_party: waiting.on_others,
         can_withdraw: applicant
             && matches!(
                 row.status.as_str(),
@@ -149,6 +152,26 @@ async fn my_case_detail(
             ),
         facts: told.facts,
     })
+}
+
+/// Confirm an application I was asked to sign as the child's other guardian (any e-service
+/// whose every acting guardian must agree). The last confirmation sends it on to handling.
+#[utoipa::path(post, path = "/my/cases/{id}/confirmation", tag = "applications",
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = MyCaseDetail),
+              (status = 404, description = "Not a case I was asked to confirm", body = shared::api::ErrorEnvelope),
+              (status = 409, description = "Already confirmed, or no longer waiting (withdrawn, declined)", body = shared::api::ErrorEnvelope)))]
+async fn confirm(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<MyCaseDetail>> {
+    party_case(&state, &user, id).await?;
+    confirmation::confirm(&state, id, user.person_id).await?;
+    let row = case_store::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(my_case_detail(&state, &user, &row).await?))
 }
 
 /// Withdraw my application before it is decided.

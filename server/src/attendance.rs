@@ -407,10 +407,10 @@ async fn pupil_attendance(
     if !reach.full && reach.taught_groups.is_empty() {
         return Err(AppError::NotFound);
     }
-    let pupil = register_store::visible_pupil(&state.db, reader, id)
-        .await?
-        .filter(|row| !row.is_masked())
-        .ok_or(AppError::NotFound)?;
+    let pupil = crate::access::may_read_pupil(&state, &user, id).await?;
+    if pupil.is_masked() {
+        return Err(AppError::NotFound);
+    }
     let rows: Vec<LessonRow> = store::lessons_of_pupil(&state.db, id, from, to)
         .await?
         .into_iter()

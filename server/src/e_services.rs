@@ -23,6 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::applications::confirmation;
 use crate::applications::leave::{self, VerifiedAttachment};
 use crate::auth::CurrentUser;
 use crate::cases::process::Submission;
@@ -193,10 +194,23 @@ async fn submit(
         },
     )?;
     let attachments = decode_attachments(&valid).await?;
-    let subject = valid
-        .children()
-        .next()
-        .or(applicant.is_subject.then_some(user.person_id));
+    let child = valid.children().next();
+    let subject = child.or(applicant.is_subject.then_some(user.person_id));
+    // Every acting guardian signs: the others are asked before the case goes on.
+    let co_applicants = match child {
+        Some(child)
+            if definition.signing == Signing::AllGuardians
+                && definition.intake.mode == IntakeMode::NewCase =>
+        {
+            confirmation::other_guardians(&state, &user, child).await?
+        }
+        _ => Vec::new(),
+    };
+    let status = if co_applicants.is_empty() {
+        "new"
+    } else {
+        confirmation::AWAITING
+    };
 
     let now = clock::now();
     let id = Uuid::new_v4();
@@ -206,6 +220,7 @@ async fn submit(
         case_id: None,
         case_number: None,
         follow_up_id: None,
+        awaiting_confirmation: false,
     };
     match definition.intake.mode {
         IntakeMode::NewCase => {
@@ -217,10 +232,10 @@ async fn submit(
             let title = definition.title.sv.clone();
             let new_case = NewCase {
                 case_type,
-                status: "new",
+                status,
                 title: &title,
                 applicant: user.person_id,
-                co_applicants: &[],
+                co_applicants: &co_applicants,
                 subject,
                 actor: Some(user.person_id),
             };
@@ -232,7 +247,7 @@ async fn submit(
                 Some(user.person_id),
                 "created",
                 None,
-                "status=new",
+                &format!("status={status}"),
                 now,
             )
             .await?;
@@ -264,7 +279,19 @@ async fn submit(
                     },
                 )
                 .await?;
-            crate::cases::notices::notify_status(&mut tx, &state, case_id, "new").await?;
+            if let Some(child) = child {
+                let applicant_name = format!("{} {}", user.given_name, user.family_name);
+                let request = confirmation::Request {
+                    case_id,
+                    number,
+                    what: (&definition.title.sv, &definition.title.en),
+                    child,
+                    applicant_name: &applicant_name,
+                };
+                confirmation::ask(&mut tx, &state, &request, &co_applicants).await?;
+            }
+            crate::cases::notices::notify_status(&mut tx, &state, case_id, status).await?;
+            receipt.awaiting_confirmation = !co_applicants.is_empty();
             receipt.case_id = Some(case_id);
             receipt.case_number = Some(number);
         }
@@ -747,12 +774,14 @@ async fn check_intake(state: &AppState, definition: &EServiceDefinition) -> AppR
             ));
         }
     }
-    if definition.signing == Signing::AllGuardians {
-        // The other guardian's confirmation is built for the leave process only so far.
+    if definition.signing == Signing::AllGuardians
+        && let Some(case_type) = &intake.case_type
+        && !store::waits_for_confirmation(&state.db, case_type).await?
+    {
         return Err(AppError::field(
             "signing",
-            "not_supported",
-            "all_guardians signing is not available for data-defined e-services yet",
+            "no_confirmation_step",
+            "the case type has no step awaiting_confirmation → new for the guardians to confirm",
         ));
     }
     Ok(())

@@ -18,15 +18,14 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
+use crate::clock;
 use crate::error::{AppError, AppResult, Json, Path, Query};
 use crate::pagination::{ListScope, next_cursor, page_limit};
 use crate::state::AppState;
-use crate::store::audit::{self, Access};
 use crate::store::register::{
     self as store, MembershipRow, PersonNameRow, PlacementRow, PupilPosition, PupilRow,
     UnitPosition, UnitRow,
 };
-use crate::{clock, store::Db};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -85,7 +84,7 @@ async fn list_pupils(
         .group
         .map(|g| format!("group={g}"))
         .unwrap_or_default();
-    log_access(&state.db, &user, "pupil.list", &detail, &ids).await?;
+    crate::access::log_read(&state.db, &user, "pupil.list", &detail, &ids).await?;
     let next_cursor = next_cursor(&state.cursors, &list, &rows, limit, PupilPosition::of);
     let items: Vec<PupilSummary> = rows
         .iter()
@@ -112,13 +111,11 @@ async fn get_pupil(
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<PupilDetail>> {
     let reader = user.reader();
-    let row = store::visible_pupil(&state.db, reader, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = crate::access::may_read_pupil(&state, &user, id).await?;
     let memberships = store::memberships_of(&state.db, reader.today, &[id]).await?;
     let placements = store::placements_of(&state.db, reader.today, &[id]).await?;
     let summary = summary(&row, &memberships, &placements);
-    log_access(&state.db, &user, "pupil.read", "", &[id]).await?;
+    crate::access::log_read(&state.db, &user, "pupil.read", "", &[id]).await?;
     if summary.masked {
         return Ok(Json(PupilDetail {
             summary,
@@ -197,7 +194,7 @@ async fn get_unit(
         .filter(|p| visible.contains_key(&p.child_id))
         .collect();
     let shown_ids: Vec<Uuid> = shown.iter().map(|p| p.child_id).collect();
-    log_access(
+    crate::access::log_read(
         &state.db,
         &user,
         "placement.list",
@@ -289,21 +286,6 @@ async fn list_staff(
         }
     }
     Ok(Json(staff))
-}
-
-async fn log_access(
-    db: &Db,
-    user: &CurrentUser,
-    action: &str,
-    detail: &str,
-    subjects: &[Uuid],
-) -> AppResult<()> {
-    let access = Access {
-        actor: user.person_id,
-        action,
-        detail,
-    };
-    Ok(audit::record(db, access, subjects, clock::now()).await?)
 }
 
 fn group_by_person<T>(rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {

@@ -673,6 +673,31 @@ impl EServiceDefinition {
             }
             _ => {}
         }
+        if self.signing == Signing::AllGuardians {
+            // The guardians confirm a case about their child: it needs all three.
+            if self.who_may_apply != WhoMayApply::Guardian {
+                refuse(
+                    "signing",
+                    Problem::Invalid,
+                    "every guardian confirming is for e-services that guardians use",
+                );
+            } else if self.intake.mode != IntakeMode::NewCase {
+                refuse(
+                    "signing",
+                    Problem::Invalid,
+                    "every guardian confirming needs the intake mode new_case",
+                );
+            } else if !self
+                .fields()
+                .any(|field| field.field_type == FieldType::Child)
+            {
+                refuse(
+                    "signing",
+                    Problem::Required,
+                    "every guardian confirming needs a child question",
+                );
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -1269,6 +1294,10 @@ pub struct SubmissionReceipt {
     pub case_number: Option<crate::cases::CaseNumber>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_id: Option<Uuid>,
+    /// The case waits for the child's other guardians to confirm it (signing `all_guardians`);
+    /// they are asked in their inbox.
+    #[serde(default)]
+    pub awaiting_confirmation: bool,
 }
 
 /// `PUT /api/e-services/{code}/saved-answers`: answers saved to continue later.
@@ -1469,7 +1498,9 @@ mod tests {
             "title": {"sv": "Ledighet", "en": "Leave"},
             "who_may_apply": "guardian",
             "steps": [{"fields": [{"key": "period", "type": "date_range", "required": true,
-                                   "label": {"sv": "Period", "en": "Period"}}]}],
+                                   "label": {"sv": "Period", "en": "Period"}},
+                                  {"key": "child", "type": "child", "required": true,
+                                   "label": {"sv": "Barn", "en": "Child"}}]}],
             "intake": {"mode": "new_case", "case_type": "leave"},
             "signing": "all_guardians"
         }"#;
@@ -1501,7 +1532,7 @@ mod tests {
             "version": 3,
             "title": names("Skolval", "School choice"),
             "description": names("Välj skola.", "Choose a school."),
-            "who_may_apply": "anyone_logged_in",
+            "who_may_apply": "guardian",
             "steps": [
                 {
                     "title": names("Barnet", "The child"),
@@ -1535,7 +1566,7 @@ mod tests {
                     ]
                 }
             ],
-            "intake": {"mode": "assignment",
+            "intake": {"mode": "new_case", "case_type": "school_choice",
                        "assign_to": {"team_id": Uuid::from_u128(5),
                                      "person_ids": [Uuid::from_u128(6)]}},
             "signing": "all_guardians",

@@ -16,12 +16,14 @@ pub async fn submit_leave(
     Ok(send_json(request, form).await?.json().await?)
 }
 
-/// `POST /api/applications/leave/{id}/confirmation`: the other guardian confirms; 409 when
-/// already confirmed or withdrawn.
-pub async fn confirm_leave(csrf_token: &str, case_id: Uuid) -> Result<(), ApiError> {
-    let path = format!("/api/applications/leave/{case_id}/confirmation");
-    send_empty(Request::post(&path), csrf_token).await?;
-    Ok(())
+/// `POST /api/my/cases/{id}/confirmation`: a guardian asked to sign confirms; 409 when
+/// already confirmed, withdrawn or declined.
+pub async fn confirm(csrf_token: &str, id: Uuid) -> Result<MyCaseDetail, ApiError> {
+    let path = format!("/api/my/cases/{id}/confirmation");
+    Ok(send_empty(Request::post(&path), csrf_token)
+        .await?
+        .json()
+        .await?)
 }
 
 /// `GET /api/pupils/{id}/leave`: a pupil's leave applications.

@@ -234,10 +234,7 @@ impl CaseProcess for IkeProcess {
                 Some(application) => facts(&application, false),
                 None => Vec::new(),
             };
-            Ok(ApplicantFacts {
-                facts,
-                ..ApplicantFacts::default()
-            })
+            Ok(ApplicantFacts { facts })
         })
     }
 }

@@ -19,6 +19,7 @@ use shared::cases::{CaseFact, FactValue, Names, Outcome};
 use shared::personal_number::age_on;
 use uuid::Uuid;
 
+use super::confirmation;
 use crate::auth::CurrentUser;
 use crate::cases;
 use crate::cases::process::{
@@ -252,6 +253,15 @@ pub async fn submit(
         .await?;
     }
 
+    let applicant_name = format!("{} {}", user.given_name, user.family_name);
+    let request = confirmation::Request {
+        case_id,
+        number,
+        what: ("Ledighet", "leave of absence"),
+        child: pupil.id,
+        applicant_name: &applicant_name,
+    };
+    confirmation::ask(&mut tx, &state, &request, second_guardian.as_slice()).await?;
     crate::cases::notices::notify_status(&mut tx, &state, case_id, status).await?;
     if status == "new" {
         enqueue_route(&mut tx, case_id).await?;
@@ -492,35 +502,10 @@ pub async fn confirm(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> AppResult<StatusCode> {
-    let leave = store::leave(&state.db, id)
-        .await?
-        .filter(|l| l.second_guardian_id == Some(user.person_id))
-        .ok_or(AppError::NotFound)?;
-    let now = clock::now();
-    let mut tx = state.db.begin().await?;
-    if !store::confirm_leave(&mut tx, leave.case_id, now).await? {
-        return Err(AppError::Conflict("already confirmed".into()));
+    if store::leave(&state.db, id).await?.is_none() {
+        return Err(AppError::NotFound);
     }
-    case_store::record_event(
-        &mut tx,
-        id,
-        Some(user.person_id),
-        "confirmed",
-        None,
-        "",
-        now,
-    )
-    .await?;
-    match case_store::transition(&mut tx, id, "new", Some(user.person_id), "", now).await? {
-        case_store::Transition::Done { .. } => {}
-        case_store::Transition::NotAllowed { .. } => {
-            return Err(AppError::Conflict("the application was withdrawn".into()));
-        }
-    }
-    crate::cases::notices::notify_status(&mut tx, &state, id, "new").await?;
-    enqueue_route(&mut tx, id).await?;
-    tx.commit().await?;
-    state.jobs_wakeup.notify_one();
+    confirmation::confirm(&state, id, user.person_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -534,9 +519,7 @@ pub async fn pupil_leave_history(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Vec<LeaveSummary>>> {
-    let pupil = register_store::visible_pupil(&state.db, user.reader(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let pupil = crate::access::may_read_pupil(&state, &user, id).await?;
     let direct = pupil.direct == 1;
     let mut history = Vec::new();
     for item in store::leave_history(&state.db, id).await? {
@@ -548,12 +531,7 @@ pub async fn pupil_leave_history(
         };
         history.push(summary(&case, &leave, !pupil.is_masked(), direct));
     }
-    let access = crate::store::audit::Access {
-        actor: user.person_id,
-        action: "leave.list",
-        detail: "",
-    };
-    crate::store::audit::record(&state.db, access, &[id], clock::now()).await?;
+    crate::access::log_read(&state.db, &user, "leave.list", "", &[id]).await?;
     Ok(Json(history))
 }
 
@@ -662,6 +640,14 @@ impl CaseProcess for LeaveProcess {
         Box::pin(async move { jobs::enqueue(tx, &Finish { case_id }).await })
     }
 
+    fn after_confirmation<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        case_id: Uuid,
+    ) -> BoxFuture<'a, sqlx::Result<()>> {
+        Box::pin(async move { enqueue_route(tx, case_id).await })
+    }
+
     fn closes_itself(&self) -> bool {
         true
     }
@@ -703,18 +689,14 @@ impl CaseProcess for LeaveProcess {
         &'a self,
         state: &'a AppState,
         case: &'a CaseRow,
-        reader: FactsReader,
+        _reader: FactsReader,
     ) -> BoxFuture<'a, AppResult<ApplicantFacts>> {
         Box::pin(async move {
             let Some(leave) = store::leave(&state.db, case.id).await? else {
                 return Ok(ApplicantFacts::default());
             };
-            let awaiting = case.status == "awaiting_confirmation" && leave.confirmed_at.is_none();
-            let mine = leave.second_guardian_id == Some(reader.person_id);
             Ok(ApplicantFacts {
                 facts: facts(&leave, true),
-                awaiting_my_confirmation: awaiting && mine,
-                awaiting_other_party: awaiting && !mine,
             })
         })
     }

@@ -17,8 +17,21 @@ const fn status(
 }
 
 /// The Flyt flow every type shares: new (waiting for distribution) → open (with an owner)
-/// → decided → closed, or withdrawn by the applicant before a decision.
+/// → decided → closed, or withdrawn by the applicant before a decision. An e-service whose
+/// every acting guardian must confirm starts its case in awaiting_confirmation.
 const FLOW: &[StatusSeed] = &[
+    status(
+        "awaiting_confirmation",
+        (
+            "Väntar på vårdnadshavares godkännande",
+            "Awaiting the guardians' confirmation",
+        ),
+        (
+            "Väntar på den andra vårdnadshavaren",
+            "Waiting for the other guardian",
+        ),
+        true,
+    ),
     status(
         "new",
         ("Ny, för fördelning", "New, for distribution"),
@@ -52,6 +65,8 @@ const FLOW: &[StatusSeed] = &[
 ];
 
 const FLOW_TRANSITIONS: &[(&str, &str)] = &[
+    ("awaiting_confirmation", "new"),
+    ("awaiting_confirmation", "withdrawn"),
     ("new", "open"),
     ("new", "withdrawn"),
     ("open", "decided"),
@@ -59,7 +74,7 @@ const FLOW_TRANSITIONS: &[(&str, &str)] = &[
     ("decided", "closed"),
 ];
 
-/// Leave adds a first step while the other guardian has not confirmed.
+/// Leave names its steps after its own flow: the other guardian confirms, the school decides.
 const LEAVE_FLOW: &[StatusSeed] = &[
     status(
         "awaiting_confirmation",
@@ -98,16 +113,6 @@ const LEAVE_FLOW: &[StatusSeed] = &[
         ("Återkallad", "Withdrawn"),
         true,
     ),
-];
-
-const LEAVE_TRANSITIONS: &[(&str, &str)] = &[
-    ("awaiting_confirmation", "new"),
-    ("awaiting_confirmation", "withdrawn"),
-    ("new", "open"),
-    ("new", "withdrawn"),
-    ("open", "decided"),
-    ("open", "withdrawn"),
-    ("decided", "closed"),
 ];
 
 const APPLICATION_DOCUMENTS: &[(&str, (&str, &str), &str)] = &[
@@ -149,7 +154,7 @@ pub const SEEDS: &[CaseTypeSeed] = &[
         handling_days: 14,
         publicity_class: "restricted",
         statuses: LEAVE_FLOW,
-        transitions: LEAVE_TRANSITIONS,
+        transitions: FLOW_TRANSITIONS,
         document_types: APPLICATION_DOCUMENTS,
         result_types: RESULTS_DISPOSE_AFTER_2,
     },

@@ -35,7 +35,13 @@ pub async fn notify_status(
         "Your case {number} ({}) now has the status \"{}\". See My cases.",
         notice.type_name_en, notice.public_name_en
     );
-    for person in case_store::parties_in(tx, case_id).await? {
+    // A guardian asked to confirm the application is sent that request instead.
+    let parties = if status == crate::applications::confirmation::AWAITING {
+        case_store::parties_not_asked(tx, case_id).await?
+    } else {
+        case_store::parties_in(tx, case_id).await?
+    };
+    for person in parties {
         let message = messages::NewMessage {
             person_id: person,
             case_id: Some(case_id),

@@ -55,10 +55,6 @@ pub struct FactsReader {
 #[derive(Debug, Clone, Default)]
 pub struct ApplicantFacts {
     pub facts: Vec<CaseFact>,
-    /// The reader is a co-applicant who has not confirmed yet.
-    pub awaiting_my_confirmation: bool,
-    /// The application waits for another guardian's confirmation.
-    pub awaiting_other_party: bool,
 }
 
 /// One case type's process. Every method has the default process's behaviour.
@@ -73,6 +69,18 @@ pub trait CaseProcess: Send + Sync + 'static {
         _tx: &'a mut Tx,
         _submission: Submission<'a>,
     ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// What the process does when every guardian asked has confirmed the case and it has
+    /// gone on to `new` (guardians' signing, `crate::applications::confirmation`), in that
+    /// transaction. A case that needed no confirmation never gets here: its process starts
+    /// in [`CaseProcess::after_submission`].
+    fn after_confirmation<'a>(
+        &'a self,
+        _tx: &'a mut Tx,
+        _case_id: Uuid,
+    ) -> BoxFuture<'a, sqlx::Result<()>> {
         Box::pin(async { Ok(()) })
     }
 

@@ -16,7 +16,6 @@ pub struct LeaveRow {
     pub reason: String,
     pub school_days: i32,
     pub second_guardian_id: Option<Uuid>,
-    pub confirmed_at: Option<DateTime<Utc>>,
 }
 
 pub struct NewLeave<'a> {
@@ -54,7 +53,7 @@ pub async fn insert_leave(
 }
 
 const LEAVE_COLUMNS: &str = "case_id, pupil_id, from_date, to_date, reason, school_days, \
-    second_guardian_id, confirmed_at";
+    second_guardian_id";
 
 pub async fn leave(db: &Db, case_id: Uuid) -> sqlx::Result<Option<LeaveRow>> {
     let sql = format!("SELECT {LEAVE_COLUMNS} FROM leave_applications WHERE case_id = $1");
@@ -62,22 +61,6 @@ pub async fn leave(db: &Db, case_id: Uuid) -> sqlx::Result<Option<LeaveRow>> {
         .bind(case_id)
         .fetch_optional(pool)
         .await)
-}
-
-/// Records the second guardian's confirmation, once.
-pub async fn confirm_leave(tx: &mut Tx, case_id: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
-    with_tx!(tx, |conn| {
-        let changed = sqlx::query(
-            "UPDATE leave_applications SET confirmed_at = $2, updated_at = $2 \
-             WHERE case_id = $1 AND confirmed_at IS NULL",
-        )
-        .bind(case_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        Ok(changed == 1)
-    })
 }
 
 /// A pupil's leave applications with their cases' status and outcome, newest first.

@@ -1226,6 +1226,21 @@ pub async fn parties_in(tx: &mut Tx, case_id: Uuid) -> sqlx::Result<Vec<Uuid>> {
     })
 }
 
+/// The case's parties who were not asked to confirm it (the applicant, mostly).
+pub async fn parties_not_asked(tx: &mut Tx, case_id: Uuid) -> sqlx::Result<Vec<Uuid>> {
+    with_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT p.person_id FROM case_parties p WHERE p.case_id = $1 AND NOT EXISTS \
+             (SELECT 1 FROM case_confirmations c \
+              WHERE c.case_id = p.case_id AND c.person_id = p.person_id) \
+             ORDER BY p.role, p.person_id",
+        )
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await
+    })
+}
+
 pub async fn set_outcome(
     tx: &mut Tx,
     case_id: Uuid,
@@ -1279,5 +1294,92 @@ pub async fn legal_basis(db: &Db, case_type: &str) -> sqlx::Result<Option<String
             .bind(case_type)
             .fetch_optional(pool)
             .await
+    })
+}
+
+/// Asks `persons` to confirm the case (guardians' signing), once each.
+pub async fn ask_confirmation(
+    tx: &mut Tx,
+    case_id: Uuid,
+    persons: &[Uuid],
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    for person in persons {
+        with_tx!(tx, |conn| {
+            sqlx::query(
+                "INSERT INTO case_confirmations (case_id, person_id, requested_at) \
+                 VALUES ($1, $2, $3) ON CONFLICT (case_id, person_id) DO NOTHING",
+            )
+            .bind(case_id)
+            .bind(*person)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+            Ok::<_, sqlx::Error>(())
+        })?;
+    }
+    Ok(())
+}
+
+/// Who was asked to confirm the case, and when each did (`None`: not yet).
+pub async fn confirmations(
+    db: &Db,
+    case_id: Uuid,
+) -> sqlx::Result<Vec<(Uuid, Option<DateTime<Utc>>)>> {
+    with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT person_id, confirmed_at FROM case_confirmations WHERE case_id = $1 \
+             ORDER BY requested_at, person_id",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// Records `person`'s confirmation; `false` when they were not asked or have confirmed.
+pub async fn confirm(
+    tx: &mut Tx,
+    case_id: Uuid,
+    person: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    with_tx!(tx, |conn| {
+        let changed = sqlx::query(
+            "UPDATE case_confirmations SET confirmed_at = $3 \
+             WHERE case_id = $1 AND person_id = $2 AND confirmed_at IS NULL",
+        )
+        .bind(case_id)
+        .bind(person)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    })
+}
+
+/// Takes the case's row for the rest of `tx` (PostgreSQL's row lock; SQLite has one writer):
+/// two guardians confirming at once are counted one after the other.
+pub async fn lock(tx: &mut Tx, case_id: Uuid, now: DateTime<Utc>) -> sqlx::Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query("UPDATE cases SET updated_at = $2 WHERE id = $1")
+            .bind(case_id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// How many confirmations the case still waits for.
+pub async fn confirmations_missing(tx: &mut Tx, case_id: Uuid) -> sqlx::Result<i64> {
+    with_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM case_confirmations WHERE case_id = $1 AND confirmed_at IS NULL",
+        )
+        .bind(case_id)
+        .fetch_one(&mut *conn)
+        .await
     })
 }

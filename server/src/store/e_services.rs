@@ -365,6 +365,20 @@ pub async fn case_type_exists(db: &Db, case_type: &str) -> sqlx::Result<bool> {
     })
 }
 
+/// Whether a case of the type can wait for the guardians' confirmation and then go on.
+pub async fn waits_for_confirmation(db: &Db, case_type: &str) -> sqlx::Result<bool> {
+    with_db!(db, |pool| {
+        let found: Option<String> = sqlx::query_scalar(
+            "SELECT to_status FROM case_transitions WHERE case_type = $1 \
+             AND from_status = 'awaiting_confirmation' AND to_status = 'new'",
+        )
+        .bind(case_type)
+        .fetch_optional(pool)
+        .await?;
+        Ok(found.is_some())
+    })
+}
+
 pub async fn team_exists(db: &Db, team: Uuid) -> sqlx::Result<bool> {
     with_db!(db, |pool| {
         let found: Option<Uuid> = sqlx::query_scalar("SELECT id FROM teams WHERE id = $1")

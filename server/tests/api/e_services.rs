@@ -22,6 +22,8 @@ on_both_databases!(
     who_may_apply_is_enforced,
     documents_are_never_less_protected_than_their_case,
     the_editor_lists_every_e_service_with_its_state_and_the_intake_choices,
+    every_guardian_confirms_before_the_case_goes_on,
+    signing_by_every_guardian_needs_a_guardians_new_case_about_a_child,
 );
 
 /// A published e-service whose saved answers (guardian1's) name `child`: for the generic
@@ -648,8 +650,10 @@ async fn only_administrators_edit_and_bad_definitions_get_field_errors(backend: 
         ),
         (
             {
+                // Every guardian confirming needs a case about a child guardians apply for.
                 let mut d = school_transport(new_case());
                 d["signing"] = json!("all_guardians");
+                d["who_may_apply"] = json!("adult_student");
                 d
             },
             "signing",
@@ -876,4 +880,153 @@ async fn the_editor_lists_every_e_service_with_its_state_and_the_intake_choices(
     let guardian = app.login("guardian1").await;
     let (status, _) = error_code(guardian.get("/api/case-types").await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn status_of(app: &TestApp, case_id: Uuid) -> String {
+    skolflyt::store::cases::get(&app.db, case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+async fn every_guardian_confirms_before_the_case_goes_on(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut definition = school_transport(new_case());
+    definition["signing"] = json!("all_guardians");
+    published(&app, "skolskjuts", definition).await;
+    let first = app.login("guardian1").await;
+    let second = app.login("guardian2").await;
+    let child = app.account("guardian1").children[0];
+    assert!(app.account("guardian2").children.contains(&child));
+
+    let response = submit(
+        &first,
+        "skolskjuts",
+        json!({ "answers": valid_answers(&app, child) }),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let receipt: Value = response.json().await.unwrap();
+    assert_eq!(receipt["awaiting_confirmation"], true);
+    let case_id: Uuid = receipt["case_id"].as_str().unwrap().parse().unwrap();
+    assert_eq!(status_of(&app, case_id).await, "awaiting_confirmation");
+    // Not for distribution while it waits.
+    let queue = app
+        .login("case_worker1")
+        .await
+        .get_json("/api/cases?view=queue")
+        .await;
+    assert!(
+        !queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == case_id.to_string()),
+        "{queue}"
+    );
+
+    // The other guardian is asked to act, by name of the child; the applicant is told it waits.
+    let inbox = second.get_json("/api/inbox").await;
+    let asked: Vec<&Value> = inbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["case_id"] == case_id.to_string())
+        .collect();
+    assert_eq!(asked.len(), 1, "{inbox}");
+    assert!(
+        asked[0]["subject"]
+            .as_str()
+            .unwrap()
+            .contains("godkänn eller avböj"),
+        "{}",
+        asked[0]
+    );
+    let mine = first.get_json(&format!("/api/my/cases/{case_id}")).await;
+    assert_eq!(mine["awaiting_other_party"], true);
+    assert_eq!(mine["awaiting_my_confirmation"], false);
+    let theirs = second.get_json(&format!("/api/my/cases/{case_id}")).await;
+    assert_eq!(theirs["awaiting_my_confirmation"], true);
+    assert_eq!(theirs["can_decline"], true);
+
+    let confirmation = format!("/api/my/cases/{case_id}/confirmation");
+    let by_applicant = first.send(Method::POST, &confirmation, None, true).await;
+    assert_eq!(by_applicant.status(), StatusCode::NOT_FOUND);
+    let stranger = app.login("guardian3").await;
+    let by_stranger = stranger.send(Method::POST, &confirmation, None, true).await;
+    assert_eq!(by_stranger.status(), StatusCode::NOT_FOUND);
+    let confirmed = second.send(Method::POST, &confirmation, None, true).await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let confirmed: Value = confirmed.json().await.unwrap();
+    assert_eq!(confirmed["awaiting_my_confirmation"], false);
+    assert_eq!(status_of(&app, case_id).await, "new");
+    let again = second.send(Method::POST, &confirmation, None, true).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let history = skolflyt::store::cases::events(&app.db, case_id)
+        .await
+        .unwrap();
+    assert!(
+        history.iter().any(
+            |e| e.kind == "confirmed" && e.actor_id == Some(app.account("guardian2").person_id)
+        )
+    );
+
+    // Declined instead: withdrawn, and a late confirmation is refused.
+    let response = submit(
+        &first,
+        "skolskjuts",
+        json!({ "answers": valid_answers(&app, child) }),
+    )
+    .await;
+    let receipt: Value = response.json().await.unwrap();
+    let case_id: Uuid = receipt["case_id"].as_str().unwrap().parse().unwrap();
+    let declined = second
+        .post_json(
+            &format!("/api/my/cases/{case_id}/declination"),
+            json!({ "reason": "Vi kör själva" }),
+        )
+        .await;
+    assert_eq!(declined.status(), StatusCode::OK);
+    assert_eq!(status_of(&app, case_id).await, "withdrawn");
+    let late = second
+        .send(
+            Method::POST,
+            &format!("/api/my/cases/{case_id}/confirmation"),
+            None,
+            true,
+        )
+        .await;
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+}
+
+async fn signing_by_every_guardian_needs_a_guardians_new_case_about_a_child(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.login("admin1").await;
+    let mut by_pupil = school_transport(new_case());
+    by_pupil["signing"] = json!("all_guardians");
+    by_pupil["who_may_apply"] = json!("pupil");
+    let mut as_task = school_transport(json!({
+        "mode": "assignment",
+        "assign_to": { "person_ids": [app.account("case_worker1").person_id] }
+    }));
+    as_task["signing"] = json!("all_guardians");
+    let mut without_child = school_transport(new_case());
+    without_child["signing"] = json!("all_guardians");
+    without_child["steps"][0]["fields"]
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    for definition in [by_pupil, as_task, without_child] {
+        let response = put_draft(&admin, "skolskjuts", definition).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = response.json().await.unwrap();
+        let fields: Vec<&str> = body["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["signing"], "{body}");
+    }
 }

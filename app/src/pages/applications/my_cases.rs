@@ -268,8 +268,7 @@ fn Confirm(id: Uuid, case: RwSignal<MyCaseDetail>, done: RwSignal<Option<Done>>)
     let confirm = Action::new_local(move |csrf_token: &String| {
         let csrf_token = csrf_token.clone();
         async move {
-            api::applications::confirm_leave(&csrf_token, id).await?;
-            let detail = api::applications::my_case(id).await?;
+            let detail = api::applications::confirm(&csrf_token, id).await?;
             case.set(detail);
             done.set(Some(Done::Confirmed));
             Ok::<(), ApiError>(())

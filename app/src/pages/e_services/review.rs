@@ -252,6 +252,7 @@ pub fn Receipt(receipt: SubmissionReceipt) -> impl IntoView {
     let SubmissionReceipt {
         case_id,
         case_number,
+        awaiting_confirmation,
         ..
     } = receipt;
 
@@ -272,6 +273,14 @@ pub fn Receipt(receipt: SubmissionReceipt) -> impl IntoView {
                 Some(case_id) => {
                     view! {
                         <p>{t!(i18n, e_services.sent_next)}</p>
+                        {awaiting_confirmation
+                            .then(|| {
+                                view! {
+                                    <p class="notice">
+                                        {t!(i18n, e_services.sent_awaiting_other_guardian)}
+                                    </p>
+                                }
+                            })}
                         <p>
                             <A href=format!("/my/cases/{case_id}")>
                                 {t!(i18n, e_services.sent_link)}
