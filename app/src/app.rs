@@ -17,7 +17,7 @@ use crate::pages::{
     EServiceRunnerPage, EServicesPage, FollowUpPage, FollowUpsPage, HomePage, InboxPage,
     LeaveApplicationPage, LessonRegisterPage, LessonsPage, LoginPage, MyCasePage, MyCasesPage,
     NotFound, OperationsPage, OwnCasesPage, PupilAttendancePage, PupilPage, QueuePage,
-    SubtasksPage, UnitPage,
+    SchoolCalendarPage, SubtasksPage, UnitPage,
 };
 use crate::session::{Auth, Session, api_locale, use_session};
 
@@ -127,6 +127,13 @@ fn Shell() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/admin/e-services/:code")
                         view=EServiceEditorPage
+                        condition=signed_in
+                        redirect_path=to_login
+                        fallback=SessionPending
+                    />
+                    <ProtectedRoute
+                        path=path!("/admin/calendar")
+                        view=SchoolCalendarPage
                         condition=signed_in
                         redirect_path=to_login
                         fallback=SessionPending

@@ -30,6 +30,8 @@ pub enum Page {
     EServiceEditor,
     /// "Frånvaroregler": the rules for following up absence (administrators).
     AttendanceRules,
+    /// "Skolkalender": terms, breaks and holidays (administrators).
+    SchoolCalendar,
     /// "Drift": schedules and the job queue (administrators).
     Operations,
     Inbox,
@@ -47,6 +49,7 @@ impl Page {
             Page::FollowUps => "/follow-ups",
             Page::EServiceEditor => "/admin/e-services",
             Page::AttendanceRules => "/admin/attendance-rules",
+            Page::SchoolCalendar => "/admin/calendar",
             Page::Operations => "/operations",
             Page::Inbox => "/inbox",
         }
@@ -64,6 +67,7 @@ impl Page {
             Page::FollowUps => t_string!(i18n, follow_ups.title),
             Page::EServiceEditor => t_string!(i18n, e_service_editor.title),
             Page::AttendanceRules => t_string!(i18n, attendance_rules.title),
+            Page::SchoolCalendar => t_string!(i18n, calendar.title),
             Page::Operations => t_string!(i18n, operations.title),
             Page::Inbox => t_string!(i18n, inbox.title),
         }
@@ -121,6 +125,7 @@ pub fn links(roles: &[Role]) -> Vec<NavLink> {
     if roles.contains(&Role::Admin) {
         links.push(NavLink::Page(Page::EServiceEditor));
         links.push(NavLink::Page(Page::AttendanceRules));
+        links.push(NavLink::Page(Page::SchoolCalendar));
         links.push(NavLink::Page(Page::Operations));
     }
     links.push(NavLink::Page(Page::Inbox));
@@ -188,6 +193,8 @@ mod tests {
     fn only_administrators_see_operations() {
         assert!(links(&[Role::Admin]).contains(&NavLink::Page(Page::Operations)));
         assert!(links(&[Role::Admin]).contains(&NavLink::Page(Page::EServiceEditor)));
+        assert!(links(&[Role::Admin]).contains(&NavLink::Page(Page::SchoolCalendar)));
+        assert!(!links(&[Role::Principal]).contains(&NavLink::Page(Page::SchoolCalendar)));
         assert!(!links(&[Role::CaseWorker]).contains(&NavLink::Page(Page::EServiceEditor)));
         assert!(!links(&[Role::CaseWorker]).contains(&NavLink::Page(Page::Operations)));
         assert!(!links(&[Role::Guardian]).contains(&NavLink::Page(Page::FollowUps)));

@@ -16,7 +16,9 @@ pub mod pupils;
 pub mod units;
 
 pub use applications::{LeaveApplicationPage, MyCasePage, MyCasesPage};
-pub use attendance::{AttendanceRulesPage, LessonRegisterPage, LessonsPage, PupilAttendancePage};
+pub use attendance::{
+    AttendanceRulesPage, LessonRegisterPage, LessonsPage, PupilAttendancePage, SchoolCalendarPage,
+};
 pub use audit::AccessLogPage;
 pub use cases::{CasePage, OwnCasesPage, QueuePage, SubtasksPage};
 pub use e_services::{

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cases;
 pub mod e_services;
 pub mod follow_ups;

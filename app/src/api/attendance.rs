@@ -96,3 +96,18 @@ pub async fn set_rule(
     );
     Ok(send_json(request, input).await?.json().await?)
 }
+
+/// `GET /api/calendar/{year}`: the school year that starts in `year`.
+pub async fn calendar(year: i32) -> Result<shared::calendar::SchoolCalendar, ApiError> {
+    get_json(Request::get(&format!("/api/calendar/{year}"))).await
+}
+
+/// `PUT /api/calendar/{year}` (administrators): 422 with one problem per bad field.
+pub async fn save_calendar(
+    csrf_token: &str,
+    year: i32,
+    input: &shared::calendar::CalendarInput,
+) -> Result<shared::calendar::CalendarSaved, ApiError> {
+    let request = with_csrf(Request::put(&format!("/api/calendar/{year}")), csrf_token);
+    Ok(send_json(request, input).await?.json().await?)
+}

@@ -1,5 +1,7 @@
-//! Attendance: a teacher's lessons of a day, a lesson's register grid, and a pupil's week.
+//! Attendance: a teacher's lessons of a day, a lesson's register grid, a pupil's week, and the
+//! school calendar and absence rules administrators keep.
 
+mod calendar;
 mod lessons;
 mod register;
 mod report;
@@ -7,6 +9,7 @@ mod rules;
 mod unregistered;
 mod week;
 
+pub use calendar::SchoolCalendarPage;
 pub use lessons::LessonsPage;
 pub use register::LessonRegisterPage;
 pub use rules::AttendanceRulesPage;

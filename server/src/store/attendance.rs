@@ -1,8 +1,10 @@
 //! Attendance: the school calendar, timetables and lessons, and the marks per pupil and lesson
 //! with their history. Same SQL on both databases except where a lesson id is made in SQL.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
+
+use shared::calendar::{self, PeriodKind, Span};
 
 use super::{Db, DbKind, Tx, placeholders};
 use crate::{with_db, with_tx};
@@ -76,32 +78,19 @@ pub async fn school_days_in(
     Ok(school_days_by(&rows, from, to))
 }
 
-/// The school year a day belongs to, as the calendar names it: 1 July starts the next.
-fn school_year_of(day: NaiveDate) -> String {
-    let start = if day.month() >= 7 {
-        day.year()
-    } else {
-        day.year() - 1
-    };
-    format!("{start}/{:02}", (start + 1).rem_euclid(100))
-}
-
 fn school_days_by(rows: &[CalendarRow], from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-    let covers = |kinds: &[&str], day: NaiveDate| {
-        rows.iter()
-            .any(|p| kinds.contains(&p.kind.as_str()) && p.start_date <= day && day <= p.end_date)
-    };
-    from.iter_days()
-        .take_while(|day| *day <= to)
-        .filter(|day| !matches!(day.weekday(), Weekday::Sat | Weekday::Sun))
-        .filter(|day| {
-            let year = school_year_of(*day);
-            let known = rows
-                .iter()
-                .any(|p| p.kind == "term" && p.school_year == year);
-            !covers(&["break", "holiday"], *day) && (!known || covers(&["term"], *day))
+    let spans: Vec<Span> = rows
+        .iter()
+        .filter_map(|row| {
+            Some(Span {
+                school_year: calendar::start_year(&row.school_year)?,
+                kind: PeriodKind::parse(&row.kind)?,
+                start_date: row.start_date,
+                end_date: row.end_date,
+            })
         })
-        .collect()
+        .collect();
+    calendar::school_days(&spans, from, to)
 }
 
 /// Generates the lessons of every weekly timetable slot on `days`, set-based, and gives each
@@ -153,7 +142,8 @@ pub async fn generate_lessons(
                 "INSERT INTO lesson_teachers (lesson_id, person_id) \
                  SELECT l.id, t.person_id FROM lessons l \
                    JOIN timetable_slot_teachers t ON t.slot_id = l.slot_id \
-                  WHERE l.date >= $1 AND l.date <= $2",
+                  WHERE l.date >= $1 AND l.date <= $2 \
+                    AND NOT EXISTS (SELECT 1 FROM lesson_teachers x WHERE x.lesson_id = l.id)",
             )
             .bind(*first)
             .bind(*last)
@@ -1300,9 +1290,9 @@ mod tests {
             school_days_by(&calendar, day(2027, 8, 16), day(2027, 8, 29)).len(),
             10
         );
-        assert_eq!(school_year_of(day(2026, 12, 14)), "2026/27");
-        assert_eq!(school_year_of(day(2027, 6, 30)), "2026/27");
-        assert_eq!(school_year_of(day(2099, 7, 1)), "2099/00");
+        assert_eq!(calendar::start_of_school_year(day(2026, 12, 14)), 2026);
+        assert_eq!(calendar::start_of_school_year(day(2027, 6, 30)), 2026);
+        assert_eq!(calendar::start_of_school_year(day(2099, 7, 1)), 2099);
     }
 }
 

@@ -8,6 +8,7 @@ mod access;
 mod applications;
 mod attendance;
 mod auth;
+mod calendar;
 mod cases;
 mod e_services;
 mod follow_ups;
