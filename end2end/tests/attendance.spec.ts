@@ -1,6 +1,6 @@
 // Attendance in the browser: a teacher takes a lesson's register by keyboard only on a tablet
 // (all present, one absent, one late 10 minutes, Enter saves), a pupil's unexcused absence
-// reaches the guardian's inbox, and a guardian reads their child's week and reports absence on
+// reaches the guardian's inbox, and a guardian reads their child's week and term and reports absence on
 // a phone. Every page passes axe-core.
 import { expect, test, type Page } from '@playwright/test';
 import {
@@ -145,6 +145,11 @@ test.describe('on a phone', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Närvaro per vecka' })).toBeVisible();
     await waitForContent(page);
     await expect(page.getByRole('heading', { level: 2, name: 'Summering' })).toBeVisible();
+    // The term so far, with its absence per subject.
+    const term = page.getByRole('region', { name: 'Terminen hittills: Höstterminen' });
+    await expect(term).toBeVisible();
+    await expect(term.getByRole('table', { name: 'Frånvaro per ämne' })).toBeVisible();
+    await expect(term.getByRole('table', { name: 'Frånvaro per ämne' }).getByRole('row')).not.toHaveCount(1);
     await expectNoHorizontalOverflow(page);
     await expectNoAxeViolations(page);
     await page.getByRole('link', { name: 'Föregående vecka' }).click();

@@ -363,6 +363,8 @@ pub struct PeriodParams {
     /// The last day (YYYY-MM-DD), at most 366 days after `from`; Sunday of `from`'s week if
     /// omitted.
     to: Option<NaiveDate>,
+    /// `false`: the totals only, without the lessons (a term's summary).
+    lessons: Option<bool>,
 }
 
 /// A pupil's lessons in a period with their marks and totals, for the readers within reach:
@@ -452,6 +454,15 @@ async fn pupil_attendance(
             expected_absence,
         });
     }
+    let by_subject = shared::attendance::by_subject(
+        lessons_out
+            .iter()
+            .filter(|l| l.lesson.starts_at <= now)
+            .map(|l| (l.lesson.subject.as_str(), l.lesson.minutes, l.mark.as_ref())),
+    );
+    if params.lessons == Some(false) {
+        lessons_out.clear();
+    }
     Ok(Json(PupilAttendance {
         pupil: PupilRef {
             id,
@@ -462,6 +473,7 @@ async fn pupil_attendance(
         to,
         lessons: lessons_out,
         totals,
+        by_subject,
     }))
 }
 

@@ -228,8 +228,45 @@ pub struct PupilAttendance {
     pub pupil: PupilRef,
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// Empty when asked for the totals only (`lessons=false`).
     pub lessons: Vec<PupilLesson>,
     pub totals: AttendanceTotals,
+    /// The totals per subject, most invalid absence first.
+    #[serde(default)]
+    pub by_subject: Vec<SubjectTotals>,
+}
+
+/// A pupil's attendance in one subject over the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubjectTotals {
+    pub subject: String,
+    pub totals: AttendanceTotals,
+}
+
+/// The totals per subject of `lessons` that have begun, most invalid absence first, then by
+/// subject.
+pub fn by_subject<'a>(
+    lessons: impl IntoIterator<Item = (&'a str, i32, Option<&'a MarkMinutes>)>,
+) -> Vec<SubjectTotals> {
+    let mut subjects: std::collections::BTreeMap<&str, AttendanceTotals> = Default::default();
+    for (subject, minutes, mark) in lessons {
+        subjects.entry(subject).or_default().add(minutes, mark);
+    }
+    let mut out: Vec<SubjectTotals> = subjects
+        .into_iter()
+        .map(|(subject, totals)| SubjectTotals {
+            subject: subject.to_owned(),
+            totals,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.totals
+            .invalid_absence_minutes
+            .cmp(&a.totals.invalid_absence_minutes)
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+    out
 }
 
 /// One change to a mark in the lesson's history (`GET /api/lessons/{id}/attendance/history`).
@@ -380,6 +417,33 @@ pub fn percent(part: i64, whole: i64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn totals_per_subject_put_the_most_unexcused_absence_first() {
+        let absent = MarkMinutes {
+            attendance_minutes: 0,
+            valid_absence_minutes: 0,
+            invalid_absence_minutes: 40,
+            other_activity_minutes: 0,
+            reason: None,
+        };
+        let present = MarkMinutes {
+            attendance_minutes: 40,
+            invalid_absence_minutes: 0,
+            ..absent.clone()
+        };
+        let subjects = by_subject([
+            ("Engelska", 40, Some(&present)),
+            ("Matematik", 40, Some(&absent)),
+            ("Matematik", 40, Some(&present)),
+            ("Bild", 60, None),
+        ]);
+        let names: Vec<&str> = subjects.iter().map(|s| s.subject.as_str()).collect();
+        assert_eq!(names, ["Matematik", "Bild", "Engelska"]);
+        assert_eq!(subjects[0].totals.lessons, 2);
+        assert_eq!(subjects[0].totals.invalid_absence_percent, 50.0);
+        assert_eq!(subjects[1].totals.unmarked_minutes, 60);
+    }
     use super::*;
 
     fn mark(present: i32, valid: i32, invalid: i32) -> MarkInput {

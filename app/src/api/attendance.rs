@@ -52,6 +52,20 @@ pub async fn pupil_attendance(
     get_json(request).await
 }
 
+/// `GET /api/pupils/{id}/attendance?lessons=false`: the totals only (a term's summary).
+pub async fn pupil_totals(
+    id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<PupilAttendance, ApiError> {
+    let request = Request::get(&format!("/api/pupils/{id}/attendance")).query([
+        ("from", from.to_string()),
+        ("to", to.to_string()),
+        ("lessons", "false".to_owned()),
+    ]);
+    get_json(request).await
+}
+
 /// `GET /api/pupils/{id}/absence-reports`: the reports from today on; 404 unless the reader is
 /// an acting guardian of the child, or the pupil at 18 or more.
 pub async fn absence_reports(id: Uuid) -> Result<Vec<AbsenceReport>, ApiError> {

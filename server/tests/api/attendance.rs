@@ -770,6 +770,24 @@ async fn a_pupils_attendance_reaches_the_family_and_the_school(backend: Backend)
         assert_eq!(totals["offered_minutes"], begun, "{username}");
         assert_eq!(totals["unmarked_minutes"], begun - 50, "{username}");
         assert_eq!(totals["attendance_minutes"], 20, "{username}");
+        // Per subject: the marked lesson's subject carries its absence.
+        let subject = marked["lesson"]["subject"].as_str().unwrap();
+        let subjects = body["by_subject"].as_array().unwrap();
+        assert_eq!(
+            subjects[0]["subject"], subject,
+            "{username}: most absence first"
+        );
+        assert_eq!(subjects[0]["totals"]["invalid_absence_minutes"], 30);
+        let per_subject: i64 = subjects
+            .iter()
+            .map(|s| s["totals"]["offered_minutes"].as_i64().unwrap())
+            .sum();
+        assert_eq!(per_subject, begun, "{username}");
+        // The totals alone, for a term's summary.
+        let summary = session.get_json(&format!("{path}&lessons=false")).await;
+        assert_eq!(summary["lessons"], json!([]));
+        assert_eq!(summary["totals"], body["totals"]);
+        assert_eq!(summary["by_subject"], body["by_subject"]);
     }
     for username in ["guardian3", "teacher2", "provider_admin1", "pupil1"] {
         let session = app.login(username).await;

@@ -1,11 +1,12 @@
 //! `/pupils/:id/attendance?week=`: a pupil's lessons of a week with their marks and totals,
-//! for guardians, the pupil and mentors.
+//! and the term so far with its totals per subject, for guardians, the pupil and mentors.
 
 use chrono::{Datelike, Days, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use shared::attendance::{MarkMinutes, PupilAttendance, PupilLesson};
+use shared::attendance::{AttendanceTotals, MarkMinutes, PupilAttendance, PupilLesson};
+use shared::calendar::{PeriodKind, start_of_school_year};
 use uuid::Uuid;
 
 use super::report::AbsenceReportSection;
@@ -127,6 +128,125 @@ pub fn PupilAttendancePage() -> impl IntoView {
                 <span aria-hidden="true">" →"</span>
             </A>
         </nav>
+        {move || id.get().map(|pupil_id| view! { <TermSummary pupil_id monday /> })}
+    }
+}
+
+/// Lessons, time and absence of a period, with the shares of valid and invalid absence.
+#[component]
+fn Totals(totals: AttendanceTotals) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+                    <dl class="facts">
+            <dt>{t!(i18n, attendance.lessons_count)}</dt>
+            <dd>{totals.lessons}</dd>
+            <dt>{t!(i18n, attendance.offered)}</dt>
+            <dd>{totals.offered_minutes}" min"</dd>
+            <dt>{t!(i18n, attendance.attended)}</dt>
+            <dd>{totals.attendance_minutes}" min"</dd>
+            <dt>{t!(i18n, attendance.valid_absence)}</dt>
+            <dd>
+                {totals.valid_absence_minutes}" min ("
+                {move || percent(totals.valid_absence_percent, i18n.get_locale())}")"
+            </dd>
+            <dt>{t!(i18n, attendance.invalid_absence)}</dt>
+            <dd>
+                {totals.invalid_absence_minutes}" min ("
+                {move || percent(totals.invalid_absence_percent, i18n.get_locale())}")"
+            </dd>
+        </dl>
+    }
+}
+
+/// The term the week is in, so far (to today): its totals and the totals per subject, most
+/// unexcused absence first.
+#[component]
+fn TermSummary(pupil_id: Uuid, monday: Memo<NaiveDate>) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = LocalResource::new(move || {
+        let monday = monday.get();
+        async move {
+            let calendar = api::attendance::calendar(start_of_school_year(monday)).await?;
+            let term = calendar
+                .periods
+                .into_iter()
+                .filter(|p| p.kind == PeriodKind::Term && p.start_date <= monday)
+                .max_by_key(|p| p.start_date);
+            let Some(term) = term else {
+                return Ok(None);
+            };
+            let to = term.end_date.min(format::today());
+            if to < term.start_date {
+                return Ok(None);
+            }
+            let totals = api::attendance::pupil_totals(pupil_id, term.start_date, to).await?;
+            Ok::<_, api::ApiError>(Some((term, totals)))
+        }
+    });
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                let Ok(Some((term, attendance))) = data.await else {
+                    return ().into_any();
+                };
+                let heading = move || {
+                    format::fill(
+                        t_string!(i18n, attendance.term_title),
+                        &[("term", &crate::labels::names(i18n, &term.name))],
+                    )
+                };
+                let period = format!(
+                    "{} – {}",
+                    format::date(attendance.from),
+                    format::date(attendance.to)
+                );
+                let caption = Signal::derive(move || {
+                    t_string!(i18n, attendance.by_subject).to_owned()
+                });
+                let totals = attendance.totals.clone();
+                view! {
+                    <section aria-labelledby="term-heading">
+                        <h2 id="term-heading">{heading}</h2>
+                        <p>{period}</p>
+                        <Totals totals />
+                        <DataTable caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, attendance.subject)}</th>
+                                    <th scope="col" class="numeric">{t!(i18n, attendance.lessons_count)}</th>
+                                    <th scope="col" class="numeric">{t!(i18n, attendance.valid_absence)}</th>
+                                    <th scope="col" class="numeric">{t!(i18n, attendance.invalid_absence)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {attendance
+                                    .by_subject
+                                    .into_iter()
+                                    .map(|subject| {
+                                        let t = subject.totals;
+                                        view! {
+                                            <tr>
+                                                <th scope="row">{subject.subject}</th>
+                                                <td class="numeric">{t.lessons}</td>
+                                                <td class="numeric">
+                                                    {t.valid_absence_minutes}" min ("
+                                                    {move || percent(t.valid_absence_percent, i18n.get_locale())}")"
+                                                </td>
+                                                <td class="numeric">
+                                                    {t.invalid_absence_minutes}" min ("
+                                                    {move || percent(t.invalid_absence_percent, i18n.get_locale())}")"
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </DataTable>
+                    </section>
+                }
+                    .into_any()
+            })}
+        </Transition>
     }
 }
 
@@ -139,6 +259,7 @@ fn Week(attendance: PupilAttendance) -> impl IntoView {
         to,
         lessons,
         totals,
+        ..
     } = attendance;
     let name = pupil.name.clone().unwrap_or_default();
     let period = format!("{} – {}", format::date(from), format::date(to));
@@ -152,24 +273,7 @@ fn Week(attendance: PupilAttendance) -> impl IntoView {
         </p>
         <section>
             <h2>{t!(i18n, attendance.totals)}</h2>
-            <dl class="facts">
-                <dt>{t!(i18n, attendance.lessons_count)}</dt>
-                <dd>{totals.lessons}</dd>
-                <dt>{t!(i18n, attendance.offered)}</dt>
-                <dd>{totals.offered_minutes}" min"</dd>
-                <dt>{t!(i18n, attendance.attended)}</dt>
-                <dd>{totals.attendance_minutes}" min"</dd>
-                <dt>{t!(i18n, attendance.valid_absence)}</dt>
-                <dd>
-                    {totals.valid_absence_minutes}" min ("
-                    {move || percent(totals.valid_absence_percent, i18n.get_locale())}")"
-                </dd>
-                <dt>{t!(i18n, attendance.invalid_absence)}</dt>
-                <dd>
-                    {totals.invalid_absence_minutes}" min ("
-                    {move || percent(totals.invalid_absence_percent, i18n.get_locale())}")"
-                </dd>
-            </dl>
+            <Totals totals />
         </section>
         {days
             .into_iter()
