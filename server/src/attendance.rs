@@ -190,8 +190,8 @@ async fn save_register(
         "principal"
     };
     let mut tx = state.db.begin().await?;
-    match store::save_marks(&mut tx, id, &marks, source, user.person_id, now).await {
-        Ok(()) => {}
+    let changed = match store::save_marks(&mut tx, id, &marks, source, user.person_id, now).await {
+        Ok(changed) => changed,
         Err(SaveRefused::Stale { pupil_id }) => {
             return Err(AppError::Conflict(format!(
                 "the mark of pupil {pupil_id} was changed by someone else since you read it; \
@@ -199,16 +199,17 @@ async fn save_register(
             )));
         }
         Err(SaveRefused::Database(error)) => return Err(error.into()),
-    }
+    };
+    // Only a changed mark can change a notice or cross a rule: an unchanged one had its steps
+    // queued when it was saved.
     let with_invalid_absence: Vec<Uuid> = input
         .marks
         .iter()
-        .filter(|m| m.invalid_absence_minutes > 0)
+        .filter(|m| m.invalid_absence_minutes > 0 && changed.contains(&m.pupil_id))
         .map(|m| m.pupil_id)
         .collect();
-    let saved: Vec<Uuid> = input.marks.iter().map(|m| m.pupil_id).collect();
-    notices::queue(&mut tx, &state, row.date, &with_invalid_absence, &saved).await?;
-    follow_up::queue(&mut tx, id, &saved).await?;
+    notices::queue(&mut tx, &state, row.date, &with_invalid_absence, &changed).await?;
+    follow_up::queue(&mut tx, id, &changed).await?;
     tx.commit().await?;
     let row = store::lesson(&state.db, id)
         .await?

@@ -1,6 +1,8 @@
 //! Attendance: the school calendar, timetables and lessons, and the marks per pupil and lesson
 //! with their history. Same SQL on both databases except where a lesson id is made in SQL.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
@@ -384,6 +386,7 @@ type Minutes = (i32, i32, i32, i32, Option<String>, i32);
 
 /// Saves the marks: a new mark only where none exists, a change only where the version is the
 /// one read (conditional update); an unchanged mark is left alone. Each write is a history row.
+/// Answers the pupils whose mark was written.
 pub async fn save_marks(
     tx: &mut Tx,
     lesson: Uuid,
@@ -391,19 +394,25 @@ pub async fn save_marks(
     source: &str,
     actor: Uuid,
     now: DateTime<Utc>,
-) -> Result<(), SaveRefused> {
+) -> Result<Vec<Uuid>, SaveRefused> {
+    // The lesson's marks in one read (inside the write transaction, so that they cannot change
+    // under it): the held write lock then waits for one query, not one per pupil.
+    let mut currents: HashMap<Uuid, Minutes> = with_tx!(tx, |conn| {
+        sqlx::query_as::<_, (Uuid, i32, i32, i32, i32, Option<String>, i32)>(
+            "SELECT pupil_id, attendance_minutes, valid_absence_minutes, \
+                    invalid_absence_minutes, other_activity_minutes, reason, version \
+             FROM attendance_marks WHERE lesson_id = $1",
+        )
+        .bind(lesson)
+        .fetch_all(&mut *conn)
+        .await
+    })?
+    .into_iter()
+    .map(|(pupil, a, v, i, o, r, version)| (pupil, (a, v, i, o, r, version)))
+    .collect();
+    let mut changed_pupils = Vec::new();
     for mark in marks {
-        let current: Option<Minutes> = with_tx!(tx, |conn| {
-            sqlx::query_as(
-                "SELECT attendance_minutes, valid_absence_minutes, invalid_absence_minutes, \
-                        other_activity_minutes, reason, version \
-                 FROM attendance_marks WHERE lesson_id = $1 AND pupil_id = $2",
-            )
-            .bind(lesson)
-            .bind(mark.pupil_id)
-            .fetch_optional(&mut *conn)
-            .await
-        })?;
+        let current = currents.remove(&mark.pupil_id);
         let wanted = (
             mark.attendance_minutes,
             mark.valid_absence_minutes,
@@ -517,6 +526,7 @@ pub async fn save_marks(
             .await
             .map(drop)
         })?;
+        changed_pupils.push(mark.pupil_id);
     }
     with_tx!(tx, |conn| {
         sqlx::query(
@@ -530,7 +540,7 @@ pub async fn save_marks(
         .await
         .map(drop)
     })?;
-    Ok(())
+    Ok(changed_pupils)
 }
 
 /// Who may read a pupil's attendance, beyond the register's reach: `full` readers see every
