@@ -11,7 +11,9 @@ use skolflyt::store::attendance::{NewLesson, insert_lesson};
 use skolflyt::store::audit;
 use uuid::Uuid;
 
-use crate::helpers::{Backend, Session, TestApp, error_code, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Backend, Session, TestApp, error_code, field_codes, spawn_app, spawn_app_with,
+};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -193,23 +195,6 @@ fn mark_of<'a>(register: &'a Value, pupil: &Value) -> &'a Value {
         .iter()
         .find(|m| &m["pupil"]["id"] == pupil)
         .expect("the pupil's mark")
-}
-
-fn field_codes(body: &Value) -> Vec<(String, String)> {
-    body["error"]["fields"]
-        .as_array()
-        .map(|fields| {
-            fields
-                .iter()
-                .map(|f| {
-                    (
-                        f["field"].as_str().unwrap().to_owned(),
-                        f["code"].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 async fn a_teacher_takes_the_register_and_a_stale_save_is_a_conflict(backend: Backend) {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, error_code, school_week, spawn_app};
+use crate::helpers::{Backend, TestApp, error_code, field_codes, school_week, spawn_app};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -23,20 +23,6 @@ async fn held(app: &TestApp, day: NaiveDate) -> i64 {
     .fetch_one(pool)
     .await
     .unwrap())
-}
-
-fn field_codes(body: &Value) -> Vec<(String, String)> {
-    body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["field"].as_str().unwrap().to_owned(),
-                f["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
 }
 
 async fn anyone_reads_the_school_year_and_only_administrators_change_it(backend: Backend) {

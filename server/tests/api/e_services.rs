@@ -272,17 +272,7 @@ async fn bad_answers_get_one_error_per_field_and_write_nothing(backend: Backend)
     let response = submit(&guardian, "skolskjuts", json!({ "answers": answers })).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
-    let mut fields: Vec<(String, String)> = body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["field"].as_str().unwrap().to_owned(),
-                f["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let mut fields = crate::helpers::field_codes(&body);
     fields.sort();
     assert_eq!(
         fields,

@@ -387,3 +387,22 @@ pub async fn school_days_from(
     .unwrap();
     days[n - 1]
 }
+
+/// The `(field, code)` pairs of a 422's field errors, in the order given (empty for another
+/// answer).
+pub fn field_codes(body: &serde_json::Value) -> Vec<(String, String)> {
+    body["error"]["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .map(|f| {
+                    (
+                        f["field"].as_str().unwrap().to_owned(),
+                        f["code"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
