@@ -314,6 +314,10 @@ pub async fn check(db: &Db, applications: &[Application], blob_dir: &Path) -> Re
         let mut expected: BTreeMap<(Uuid, String), usize> = BTreeMap::new();
         for party in [applicant, other] {
             for code in ["awaiting_confirmation", "new", "open"] {
+                // The guardian asked to confirm gets that request instead of the status.
+                if code == "awaiting_confirmation" && party == other {
+                    continue;
+                }
                 if let Some(name) = notified.get(code) {
                     expected.insert((party, format!("Case {number}: {name}")), 1);
                 }
@@ -321,7 +325,19 @@ pub async fn check(db: &Db, applications: &[Application], blob_dir: &Path) -> Re
             expected.insert((party, format!("Decision in case {number}")), 1);
         }
         expected.insert((mentor, format!("Leave application {number} to decide")), 1);
-        let seen = messages_of.remove(&id).unwrap_or_default();
+        let mut seen = messages_of.remove(&id).unwrap_or_default();
+        // The request names the child: counted by its beginning.
+        let request = format!("Case {number}: confirm or decline ");
+        let asked: Vec<(Uuid, String)> = seen
+            .keys()
+            .filter(|(person, subject)| *person == other && subject.starts_with(&request))
+            .cloned()
+            .collect();
+        let requests: usize = asked.iter().filter_map(|key| seen.remove(key)).sum();
+        notices += requests;
+        if requests != 1 {
+            problems.push(format!("{at}: {requests} requests to confirm to {other}"));
+        }
         notices += seen.values().sum::<usize>();
         for (key, count) in &expected {
             let got = seen.get(key).copied().unwrap_or(0);
