@@ -63,20 +63,7 @@ async fn apply_with(
 async fn field_errors(response: reqwest::Response) -> (StatusCode, Vec<(String, String)>) {
     let status = response.status();
     let body: Value = response.json().await.expect("an error envelope");
-    let fields = body["error"]["fields"]
-        .as_array()
-        .map(|fields| {
-            fields
-                .iter()
-                .map(|f| {
-                    (
-                        f["field"].as_str().unwrap().to_owned(),
-                        f["code"].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let fields = crate::helpers::field_codes(&body);
     (status, fields)
 }
 
