@@ -49,6 +49,12 @@ pub struct Config {
     /// Where the daily planning export posts each school day's attendance
     /// (`SKOLFLYT_PLANNING_EXPORT_URL`, `SKOLFLYT_PLANNING_EXPORT_TOKEN`); `None` sends nothing.
     pub planning_export: Option<PlanningExportConfig>,
+    /// How many days back a provider may date a placement report
+    /// (`SKOLFLYT_PLACEMENT_RETROACTIVE_DAYS`).
+    pub placement_retroactive_days: u32,
+    /// The day of the month children are counted on for resource allocation
+    /// (`SKOLFLYT_ALLOCATION_COUNT_DAY`, 1–31; the month's last day in a shorter month).
+    pub allocation_count_day: u32,
 }
 
 /// The planning module's receiver: an `http(s)://` URL and, optionally, a bearer token.
@@ -134,6 +140,8 @@ impl Default for Config {
             attendance_edit_days: 7,
             absence_notice_delay_seconds: 600,
             planning_export: None,
+            placement_retroactive_days: 30,
+            allocation_count_day: shared::statistics::COUNT_DAY_DEFAULT,
         }
     }
 }
@@ -221,6 +229,22 @@ impl Config {
         anyhow::ensure!(
             config.absence_notice_delay_seconds <= 86_400,
             "SKOLFLYT_ABSENCE_NOTICE_DELAY_SECONDS must be between 0 and 86400"
+        );
+        parse(
+            "SKOLFLYT_PLACEMENT_RETROACTIVE_DAYS",
+            &mut config.placement_retroactive_days,
+        )?;
+        anyhow::ensure!(
+            config.placement_retroactive_days <= 366,
+            "SKOLFLYT_PLACEMENT_RETROACTIVE_DAYS must be between 0 and 366"
+        );
+        parse(
+            "SKOLFLYT_ALLOCATION_COUNT_DAY",
+            &mut config.allocation_count_day,
+        )?;
+        anyhow::ensure!(
+            (1..=31).contains(&config.allocation_count_day),
+            "SKOLFLYT_ALLOCATION_COUNT_DAY must be between 1 and 31"
         );
         if let Some(url) = var("SKOLFLYT_PLANNING_EXPORT_URL") {
             anyhow::ensure!(

@@ -175,6 +175,7 @@ async fn teams(db: &Db) -> anyhow::Result<()> {
     for (team, duty) in [
         (follow_ups::OPERATIONS_TEAM, "administrator"),
         (follow_ups::CASE_OFFICE_TEAM, "case_worker"),
+        (crate::placements::PLACEMENT_TEAM, "case_worker"),
     ] {
         let id = follow_ups::ensure_team(db, team, now).await?;
         let members: Vec<Uuid> = with_db!(db, |pool| {

@@ -20,10 +20,12 @@ pub mod messages;
 pub mod municipality;
 pub mod openapi;
 pub mod pagination;
+pub mod placements;
 pub mod register;
 pub mod registry;
 pub mod startup;
 pub mod state;
+pub mod statistics;
 pub mod store;
 
 /// mimalloc instead of the C library's allocator: a list request allocates a few thousand small

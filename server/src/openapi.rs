@@ -17,6 +17,8 @@ use utoipa::OpenApi;
         (name = "attendance", description = "Lessons, the register per lesson, reopenings and a pupil's attendance"),
         (name = "audit", description = "The access log as the people in it see it (GDPR art. 15)"),
         (name = "follow_ups", description = "Exceptions, tasks and notifications; teams"),
+        (name = "placements", description = "Providers' placement reports and the placements at a unit as of a day"),
+        (name = "statistics", description = "The rate table and the resource allocation per unit and month"),
         (name = "jobs", description = "Automation for operators: schedules and the job queue"),
     ),
     // Query parameters' enums, which `IntoParams` refers to but does not register.

@@ -9,10 +9,13 @@ use crate::follow_ups::subscriptions;
 use crate::jobs::schedules;
 use crate::jobs::steps::{JobSteps, Noop};
 use crate::messages;
+use crate::placements::process as placements;
+use crate::statistics;
 
 /// What the process modules seed at start-up (their e-services and reference data).
 pub async fn seed(db: &crate::store::Db) -> anyhow::Result<()> {
-    ike::seed(db).await
+    ike::seed(db).await?;
+    statistics::rates::seed(db).await
 }
 
 /// Every kind of job step the runner can run.
@@ -29,7 +32,8 @@ pub fn job_steps() -> JobSteps {
         .solo::<ike::NotifyMunicipality>()
         .batch::<notices::AbsenceNotice>()
         .solo::<follow_up::AbsenceFollowUp>()
-        .solo::<planning::PlanningExport>();
+        .solo::<planning::PlanningExport>()
+        .solo::<placements::Notify>();
     // Last: the schedules fill in a placeholder for every seed no feature has a step for.
     schedules::register(&mut steps);
     steps
@@ -40,7 +44,8 @@ pub fn case_processes() -> CaseProcesses {
     let mut processes = CaseProcesses::default();
     processes
         .register(leave::LeaveProcess)
-        .register(ike::IkeProcess);
+        .register(ike::IkeProcess)
+        .register(placements::PlacementChangeProcess);
     processes
 }
 

@@ -21,7 +21,7 @@ use crate::state::AppState;
 use crate::store::{self, Db};
 use crate::{
     applications, attendance, audit, auth, cases, clock, e_services, error, follow_ups, jobs,
-    messages, openapi, register, registry,
+    messages, openapi, placements, register, registry, statistics,
 };
 
 pub struct Application {
@@ -123,7 +123,9 @@ pub fn router(state: AppState) -> Router {
                 .merge(audit::router())
                 .merge(jobs::router())
                 .merge(follow_ups::router())
-                .merge(messages::router()),
+                .merge(messages::router())
+                .merge(placements::router())
+                .merge(statistics::router()),
         )
         .split_for_parts();
     let api = api

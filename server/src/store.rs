@@ -17,9 +17,11 @@ pub mod ike;
 pub mod jobs;
 pub mod keys;
 pub mod messages;
+pub mod placements;
 pub mod register;
 pub mod schedules;
 pub mod sqlite;
+pub mod statistics;
 
 use std::str::FromStr;
 use std::time::Duration;

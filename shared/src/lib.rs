@@ -13,7 +13,9 @@ pub mod follow_ups;
 pub mod jobs;
 pub mod messages;
 pub mod personal_number;
+pub mod placements;
 pub mod register;
+pub mod statistics;
 pub mod text;
 
 pub use personal_number::PersonalNumber;

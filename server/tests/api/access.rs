@@ -604,6 +604,9 @@ async fn every_get_endpoint_that_returns_a_pupil_logs_the_read(backend: Backend)
         .collect();
     let e_service = crate::e_services::saved_for_guardian1(&app, child).await;
     let lesson = lesson_of(&app, child).await;
+    let preschool = app
+        .query_ids("SELECT id FROM organisations WHERE school_form = 'forskola' ORDER BY name")
+        .await[0];
     let spec: Value = app.client().get_json("/api/openapi.json").await;
     let mut references = std::collections::BTreeSet::new();
     references_in(&spec, &mut references);
@@ -644,6 +647,10 @@ async fn every_get_endpoint_that_returns_a_pupil_logs_the_read(backend: Backend)
                 let name = parameter["name"].as_str().unwrap();
                 let values = if parameter["schema"]["format"] == "date" {
                     vec![app.today.to_string()]
+                } else if name == "unit_id" {
+                    vec![preschool.to_string()]
+                } else if name == "month" {
+                    vec![app.today.format("%Y-%m").to_string()]
                 } else {
                     enum_values(&spec, &parameter["schema"])
                 };
@@ -791,6 +798,28 @@ async fn no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct
         .await[0];
     let e_service = crate::e_services::saved_for_guardian1(&app, child).await;
     let lesson = lesson_of(&app, child).await;
+    // The pupil also has a place at a provider's preschool, so that the providers' placement
+    // lists and allocation figures hold them too.
+    let preschool = app
+        .query_ids(
+            "SELECT u.id FROM organisations u JOIN organisations s ON s.id = u.parent_id \
+             WHERE u.school_form = 'forskola' AND s.owner_kind = 'independent' ORDER BY u.name",
+        )
+        .await[0];
+    let now = chrono::Utc::now();
+    skolflyt::with_db!(&app.db, |pool| sqlx::query(
+        "INSERT INTO placements (id, child_id, unit_id, kind, start_date, hours_per_week, \
+         created_at, updated_at) VALUES ($1, $2, $3, 'preschool', $4, 30, $5, $5)"
+    )
+    .bind(Uuid::new_v4())
+    .bind(child)
+    .bind(preschool)
+    .bind(app.today - chrono::Days::new(30))
+    .bind(now)
+    .execute(pool)
+    .await
+    .unwrap()
+    .rows_affected());
     let spec: Value = app.client().get_json("/api/openapi.json").await;
     let mut masked_readers = Vec::new();
     for account in &app.accounts {
@@ -811,6 +840,10 @@ async fn no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct
         let Some(get) = item.get("get") else { continue };
         let mut urls: Vec<String> = vec![
             path.replace("/pupils/{id}", &format!("/pupils/{child}"))
+                .replace(
+                    "/units/{id}/placements",
+                    &format!("/units/{preschool}/placements"),
+                )
                 .replace("/units/{id}", &format!("/units/{unit}"))
                 .replace("/cases/{id}", &format!("/cases/{case}"))
                 .replace("/follow-ups/{id}", &format!("/follow-ups/{follow_up}"))
@@ -832,7 +865,13 @@ async fn no_get_endpoint_tells_a_protected_identity_to_a_reader_without_a_direct
         for parameter in get["parameters"].as_array().into_iter().flatten() {
             if parameter["in"] == "query" && parameter["required"] == true {
                 let name = parameter["name"].as_str().unwrap();
-                let values = enum_values(&spec, &parameter["schema"]);
+                let values = match name {
+                    "unit_id" => vec![preschool.to_string()],
+                    "month" => vec![app.today.format("%Y-%m").to_string()],
+                    _ if parameter["schema"]["format"] == "date" => vec![app.today.to_string()],
+                    _ => enum_values(&spec, &parameter["schema"]),
+                };
+                assert!(!values.is_empty(), "a value for {name} in {path}");
                 urls = urls
                     .iter()
                     .flat_map(|url| values.iter().map(move |v| format!("{url}?{name}={v}")))

@@ -17,6 +17,7 @@ mod headers;
 mod ike;
 mod jobs;
 mod messages;
+mod placements;
 mod register;
 mod smtp_sink;
 mod store;
